@@ -1,0 +1,369 @@
+"""The API's foundation: authentication, RFC 9457 problem details, and core endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import APIKeyCookie, HttpBearer
+
+from . import selectors
+from .access import staff_can_read_audit_log
+from .errors import NotFound, PermissionDenied, UkaiError
+from .models import ApiToken, Department, Staff
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, with the message in Japanese and English."""
+
+    type: str = Field("about:blank", description="A URI identifying the problem type")
+    title: str = Field(..., description="短い説明（日本語） / short summary in Japanese")
+    status: int
+    detail: str = Field(..., description="詳しい説明（日本語）")
+    detail_en: str = Field(..., description="The detail in English")
+    code: str = Field(..., description="A stable, machine-readable error code")
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+PROBLEMS: dict[int, type[Problem]] = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    422: Problem,
+}
+
+_TITLES = {
+    400: ("リクエストが正しくありません", "Bad request"),
+    401: ("ログインが必要です", "Authentication required"),
+    403: ("権限がありません", "Forbidden"),
+    404: ("見つかりません", "Not found"),
+    405: ("この方法では利用できません", "Method not allowed"),
+    409: ("他の操作と競合しました", "Conflict"),
+    413: ("データが大きすぎます", "Payload too large"),
+    422: ("入力内容に誤りがあります", "Invalid input"),
+    429: ("リクエストが多すぎます", "Too many requests"),
+    500: ("サーバーでエラーが発生しました", "Server error"),
+}
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    detail_en: str,
+    errors: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    import json
+
+    title_ja, title_en = _TITLES.get(status, ("エラー", "Error"))
+    body = {
+        "type": f"https://ukai.example/problems/{code}",
+        "title": title_ja,
+        "title_en": title_en,
+        "status": status,
+        "detail": detail,
+        "detail_en": detail_en,
+        "code": code,
+        "errors": errors or [],
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def _validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", [])]
+        errors.append(
+            {
+                "loc": location,
+                "code": str(error.get("type", "invalid")),
+                "message_ja": "この項目の値が正しくありません。",
+                "message_en": str(error.get("msg", "Invalid value.")),
+            }
+        )
+    return errors
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``: staff and integrations."""
+
+    openapi_description = "API token issued to a member of staff (`manage.py ukai_token`)."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
+        if not token or len(token) > 200:
+            return None
+        found = (
+            ApiToken.objects.select_related("staff")
+            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
+            .first()
+        )
+        if found is None or not found.staff.is_active:
+            return None
+        now = timezone.now()
+        if found.expires_at is not None and found.expires_at <= now:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.staff
+        return found.staff
+
+
+class SessionAuth(APIKeyCookie):
+    """The staff session of the pages (CSRF-checked for unsafe methods)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Staff | None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and isinstance(user, Staff):
+            return user
+        return None
+
+
+STAFF_AUTH = [TokenAuth(), SessionAuth()]
+
+
+def staff_from(request: HttpRequest) -> Staff:
+    staff = request.auth  # type: ignore[attr-defined]
+    assert isinstance(staff, Staff)
+    return staff
+
+
+# --- core endpoints -------------------------------------------------------------
+
+router = Router(tags=["core"])
+
+
+class MunicipalityOut(Schema):
+    code: str = Field(..., description="全国地方公共団体コード（検査数字を含む6桁）")
+    name: str
+    name_kana: str
+    name_en: str
+    prefecture: str
+    postal_code: str
+    address: str
+    phone: str
+    website: str
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    kind: str = Field(..., description="bu = 部・局, ka = 課・室")
+    name: str
+    name_kana: str
+    name_en: str
+    parent_id: int | None
+    phone: str
+    counter_location: str
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    role: str
+    department_ids: list[int]
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: datetime
+    actor_username: str
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str
+    fields: list[str]
+    purpose: str
+    ip_address: str | None
+    request_id: str
+
+
+class AuditFilter(Schema):
+    actor: str = Field("", max_length=150)
+    object_type: str = Field("", max_length=100)
+    object_id: str = Field("", max_length=100)
+    action: str = Field("", max_length=20)
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _municipality_or_404() -> Any:
+    municipality = selectors.municipality_current()
+    if municipality is None:
+        raise UkaiError(
+            code="municipality_not_configured",
+            message_ja="地方公共団体が登録されていません。管理者に連絡してください。",
+            message_en="No municipality is configured. Please contact the administrator.",
+            status=404,
+        )
+    return municipality
+
+
+@router.get(
+    "/municipality",
+    response={200: MunicipalityOut, 404: Problem},
+    summary="この団体の情報 / The municipality",
+    auth=None,
+)
+def municipality_show(request: HttpRequest) -> Any:
+    return _municipality_or_404()
+
+
+@router.get(
+    "/departments",
+    response={200: list[DepartmentOut], 404: Problem, 422: Problem},
+    summary="所属の一覧 / Departments",
+    auth=None,
+)
+@paginate(LimitOffsetPagination)
+def department_list(request: HttpRequest) -> Any:
+    return selectors.department_list(municipality=_municipality_or_404())
+
+
+@router.get(
+    "/departments/{department_id}",
+    response={200: DepartmentOut, 404: Problem, 422: Problem},
+    summary="所属 / A department",
+    auth=None,
+)
+def department_show(request: HttpRequest, department_id: int) -> Any:
+    municipality = _municipality_or_404()
+    department = (
+        selectors.department_list(municipality=municipality).filter(pk=department_id).first()
+        if -(2**63) < department_id < 2**63
+        else None
+    )
+    if department is None:
+        raise NotFound(what_ja="所属", what_en="Department", identifier=department_id)
+    return department
+
+
+@router.get(
+    "/me",
+    response={200: MeOut, 401: Problem},
+    summary="ログイン中の職員 / The signed-in staff member",
+    auth=STAFF_AUTH,
+)
+def me_show(request: HttpRequest) -> Any:
+    staff = staff_from(request)
+    return {
+        "username": staff.username,
+        "display_name": str(staff),
+        "role": staff.role,
+        "department_ids": sorted(staff.departments.values_list("pk", flat=True)),
+    }
+
+
+@router.get(
+    "/audit-events",
+    response={200: list[AuditEventOut], 401: Problem, 403: Problem, 422: Problem},
+    summary="監査ログの検索 / Search the audit log",
+    auth=STAFF_AUTH,
+)
+@paginate(LimitOffsetPagination)
+def audit_event_list(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
+    staff = staff_from(request)
+    if not staff_can_read_audit_log(staff=staff):
+        raise PermissionDenied()
+    return selectors.audit_event_search(**filters.dict())
+
+
+# --- the API object -------------------------------------------------------------
+
+
+def build_api() -> NinjaAPI:
+    api = NinjaAPI(
+        title="Ukai API",
+        version="1",
+        description=(
+            "Ukai の API です。エラーは RFC 9457 の problem details（日本語と英語）で返します。\n\n"
+            "The Ukai API. Errors are RFC 9457 problem details in Japanese and English. "
+            "Lists are paginated with `limit` and `offset`."
+        ),
+        urls_namespace="api",
+        docs_url="/docs",
+    )
+
+    @api.exception_handler(UkaiError)
+    def on_ukai_error(request: HttpRequest, exc: UkaiError) -> HttpResponse:
+        errors = []
+        if exc.field:
+            errors.append(
+                {
+                    "loc": [exc.field],
+                    "code": exc.code,
+                    "message_ja": exc.message_ja,
+                    "message_en": exc.message_en,
+                }
+            )
+        return problem_response(
+            status=exc.status,
+            code=exc.code,
+            detail=exc.message_ja,
+            detail_en=exc.message_en,
+            errors=errors,
+        )
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return problem_response(
+            status=422,
+            code="validation_error",
+            detail="入力内容に誤りがあります。各項目を確認してください。",
+            detail_en="The request is invalid. Please check each field.",
+            errors=_validation_errors(exc),
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem_response(
+            status=401,
+            code="authentication_required",
+            detail="ログインするか、有効なAPIトークンを指定してください。",
+            detail_en="Sign in or send a valid API token.",
+        )
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem_response(
+            status=404,
+            code="not_found",
+            detail="指定されたものは見つかりません。",
+            detail_en="The requested resource was not found.",
+        )
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        title_ja, title_en = _TITLES.get(exc.status_code, ("エラー", "Error"))
+        return problem_response(
+            status=exc.status_code,
+            code=f"http_{exc.status_code}",
+            detail=title_ja,
+            detail_en=str(exc) or title_en,
+        )
+
+    api.add_router("/", router)
+    return api
+
+
+def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Unknown routes under ``/api/v1/`` answer with a problem, not an HTML page."""
+    return problem_response(
+        status=404,
+        code="unknown_route",
+        detail="このAPIのURLはありません。/api/v1/docs で一覧を確認してください。",
+        detail_en="There is no such API route. See /api/v1/docs for the list.",
+    )

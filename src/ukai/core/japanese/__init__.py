@@ -1,0 +1,1 @@
+"""Japanese text and code utilities shared by every Ukai module."""

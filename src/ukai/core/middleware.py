@@ -1,0 +1,78 @@
+"""Request id, actor context and request metrics."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+
+from django.http import HttpRequest, HttpResponse
+
+from . import metrics
+from .context import ActorContext, actor_current, actor_reset, actor_set
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # The proxy in front of Ukai sets X-Forwarded-For; REMOTE_ADDR is the proxy
+    # itself then. Only the first hop is meaningful for the audit log.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep the proxy's) and set the actor context."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = actor_set(ActorContext(ip_address=client_ip(request), request_id=request_id))
+        try:
+            response = self.get_response(request)
+        finally:
+            actor_reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def actor_from_request(request: HttpRequest) -> None:
+    """Record the signed-in staff member in the actor context."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        actor_set(
+            replace(
+                actor_current(),
+                staff_id=user.pk,
+                username=user.get_username(),
+                role=getattr(user, "role", ""),
+            )
+        )
+
+
+class MetricsMiddleware:
+    """Count requests and time them for ``/metrics``; also fills in the actor."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        actor_from_request(request)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        route = match.route if match is not None else "unmatched"
+        metrics.observe_request(
+            method=request.method or "GET",
+            route=route or "/",
+            status=response.status_code,
+            seconds=time.perf_counter() - started,
+        )
+        return response
