@@ -1,7 +1,5 @@
 """The API's foundation: authentication, RFC 9457 problem details, and core endpoints."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from . import selectors
 from .access import staff_can_read_audit_log
 from .errors import NotFound, PermissionDenied, UkaiError
-from .models import ApiToken, Department, Staff
+from .models import ApiToken, Staff
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 

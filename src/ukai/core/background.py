@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from django_tasks import Task, task
+from django_tasks import task
+from django_tasks.base import Task
 
 P = ParamSpec("P")
 T = TypeVar("T")

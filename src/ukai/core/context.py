@@ -20,7 +20,8 @@ class ActorContext:
 
 
 _current: contextvars.ContextVar[ActorContext] = contextvars.ContextVar(
-    "ukai_actor", default=ActorContext()
+    "ukai_actor",
+    default=ActorContext(),  # noqa: B039 - frozen dataclass
 )
 
 

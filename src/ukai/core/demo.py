@@ -51,8 +51,12 @@ def demo_load() -> DemoSummary:
         parent, _ = Department.objects.update_or_create(
             municipality=municipality,
             code=root["code"],
-            defaults={**fields, "kind": Department.Kind.BU, "parent": None,
-                      "sort_order": (order + 1) * 100},
+            defaults={
+                **fields,
+                "kind": Department.Kind.BU,
+                "parent": None,
+                "sort_order": (order + 1) * 100,
+            },
         )
         count += 1
         for child_order, child in enumerate(children):

@@ -156,7 +156,11 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        Staff, on_delete=models.DO_NOTHING, null=True, blank=True, db_constraint=False,
+        Staff,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
         related_name="+",
     )
     actor_username = models.CharField(_("利用者"), max_length=150, blank=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 from django_tasks_db.models import DBTaskResult
 
@@ -15,7 +17,7 @@ def task_counts() -> dict[str, int]:
     return counts
 
 
-def task_list(*, status: str = "") -> QuerySet[DBTaskResult]:
+def task_list(*, status: str = "") -> QuerySet[DBTaskResult[Any, Any]]:
     """Tasks, newest first; a READY task that has already run once is a retry."""
     tasks = DBTaskResult.objects.order_by("-enqueued_at")
     if status:
@@ -23,5 +25,5 @@ def task_list(*, status: str = "") -> QuerySet[DBTaskResult]:
     return tasks
 
 
-def task_get(*, task_id: str) -> DBTaskResult | None:
+def task_get(*, task_id: str) -> DBTaskResult[Any, Any] | None:
     return DBTaskResult.objects.filter(pk=task_id).first()

@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+from typing import Any
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
@@ -65,7 +66,7 @@ class UkaiWorker(Worker):
         finally:
             self._stop.set()
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         super().run_task(db_task_result)
         self._tasks_run += 1
         if db_task_result.status != TaskResultStatus.FAILED:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.management.utils import get_random_secret_key
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import DATA_DIR
 
 
@@ -21,4 +21,4 @@ def _secret_key_from_data_dir() -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-SECRET_KEY = SECRET_KEY or _secret_key_from_data_dir()  # noqa: F405
+SECRET_KEY = SECRET_KEY or _secret_key_from_data_dir()

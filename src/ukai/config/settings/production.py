@@ -10,13 +10,13 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 
-if not SECRET_KEY:  # noqa: F405
+if not SECRET_KEY:
     raise ImproperlyConfigured("UKAI_SECRET_KEY must be set in production.")
 
 DEBUG = False
-SECURE_SSL_REDIRECT = env_bool("UKAI_SSL_REDIRECT", True)  # noqa: F405
+SECURE_SSL_REDIRECT = env_bool("UKAI_SSL_REDIRECT", True)
 # Health and metrics are probed by the load balancer and Prometheus over HTTP
 # inside the zone.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         )
         if options["verbosity"] >= 2:
             secret = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
-            self.stdout.write("デモ用ログイン / Demo logins (password: %s)" % DEMO_PASSWORD)
+            self.stdout.write(f"デモ用ログイン / Demo logins (password: {DEMO_PASSWORD})")
             for staff in summary.staff:
                 self.stdout.write(f"  {staff.username:<12} {staff.get_role_display()}")
             self.stdout.write(f"  admin の認証アプリ用シークレット / admin TOTP secret: {secret}")
