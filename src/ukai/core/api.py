@@ -1,14 +1,16 @@
 """The API's foundation: authentication, RFC 9457 problem details, and core endpoints."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import BeforeValidator
 
 from . import selectors
 from .access import staff_can_read_audit_log
@@ -23,6 +25,7 @@ class Problem(Schema):
 
     type: str = Field("about:blank", description="A URI identifying the problem type")
     title: str = Field(..., description="短い説明（日本語） / short summary in Japanese")
+    title_en: str = Field(..., description="The summary in English")
     status: int
     detail: str = Field(..., description="詳しい説明（日本語）")
     detail_en: str = Field(..., description="The detail in English")
@@ -139,6 +142,17 @@ def staff_from(request: HttpRequest) -> Staff:
     return staff
 
 
+class Pagination(LimitOffsetPagination):
+    """``limit`` (1–500, default 50) and ``offset``; the total is in ``count``."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.UKAI_API_PAGE_SIZE, ge=1, le=settings.UKAI_API_MAX_PAGE_SIZE
+        )
+        # Bounded so that no database is asked for an offset it cannot represent.
+        offset: int = Field(0, ge=0, le=1_000_000_000)
+
+
 # --- core endpoints -------------------------------------------------------------
 
 router = Router(tags=["core"])
@@ -189,13 +203,30 @@ class AuditEventOut(Schema):
     request_id: str
 
 
+def _iso_datetime(value: object) -> object:
+    # Pydantic would also take "0.5" as seconds since 1970; an audit search
+    # with such a bound is a mistake, so only ISO 8601 text is accepted.
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("ISO 8601 date-time expected, e.g. 2026-04-01T09:00:00+09:00") from None
+        if parsed.tzinfo is None:
+            parsed = timezone.make_aware(parsed)
+        return parsed
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+
+
 class AuditFilter(Schema):
     actor: str = Field("", max_length=150)
     object_type: str = Field("", max_length=100)
     object_id: str = Field("", max_length=100)
     action: str = Field("", max_length=20)
-    since: datetime | None = None
-    until: datetime | None = None
+    since: IsoDateTime | None = None
+    until: IsoDateTime | None = None
 
 
 def _municipality_or_404() -> Any:
@@ -226,7 +257,7 @@ def municipality_show(request: HttpRequest) -> Any:
     summary="所属の一覧 / Departments",
     auth=None,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def department_list(request: HttpRequest) -> Any:
     return selectors.department_list(municipality=_municipality_or_404())
 
@@ -271,7 +302,7 @@ def me_show(request: HttpRequest) -> Any:
     summary="監査ログの検索 / Search the audit log",
     auth=STAFF_AUTH,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def audit_event_list(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
     staff = staff_from(request)
     if not staff_can_read_audit_log(staff=staff):
@@ -282,8 +313,22 @@ def audit_event_list(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
 # --- the API object -------------------------------------------------------------
 
 
+class UkaiAPI(NinjaAPI):
+    """NinjaAPI whose schema says error bodies are ``application/problem+json``."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if str(status)[0] in "45" and "application/json" in content:
+                        response["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
+        return schema
+
+
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = UkaiAPI(
         title="Ukai API",
         version="1",
         description=(

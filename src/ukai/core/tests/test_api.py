@@ -18,7 +18,9 @@ def _problem(response, status):
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
     assert body["status"] == status
-    assert body["detail"] and body["detail_en"] and body["code"]
+    assert body["detail"]
+    assert body["detail_en"]
+    assert body["code"]
     return body
 
 

@@ -41,7 +41,8 @@ def registry():
 
 def test_registered_plugins_are_listed_for_choice_fields(registry):
     assert registry.choices() == [("offline", "停止中"), ("upper", "大文字")]
-    assert "upper" in registry and "missing" not in registry
+    assert "upper" in registry
+    assert "missing" not in registry
 
 
 def test_an_id_cannot_be_registered_twice(registry):
