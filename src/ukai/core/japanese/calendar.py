@@ -26,9 +26,7 @@ def _is_year_end_closure(d: date) -> bool:
 
 def is_business_day(d: date) -> bool:
     """Return whether the city office is open on ``d``."""
-    return (
-        d.weekday() < 5 and not _is_year_end_closure(d) and d not in _national_holidays(d.year)
-    )
+    return d.weekday() < 5 and not _is_year_end_closure(d) and d not in _national_holidays(d.year)
 
 
 def business_day_add(d: date, n: int) -> date:

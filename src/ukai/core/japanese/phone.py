@@ -118,10 +118,10 @@ def phone_format(digits: str) -> str:
     ``phone_normalize`` accepts.
     """
     number = phone_normalize(digits)
+    if number.startswith(_FREE_DIAL_0800):  # before 080, which it starts with
+        return f"{number[:4]}-{number[4:7]}-{number[7:]}"
     if number.startswith(_ELEVEN_DIGIT_PREFIXES):
         return f"{number[:3]}-{number[3:7]}-{number[7:]}"
-    if number.startswith(_FREE_DIAL_0800):
-        return f"{number[:4]}-{number[4:7]}-{number[7:]}"
     if number.startswith(_SERVICE_PREFIXES_10):
         return f"{number[:4]}-{number[4:7]}-{number[7:]}"
     area = _area_code_length(number)

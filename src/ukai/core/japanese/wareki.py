@@ -106,7 +106,18 @@ _DASHES = "‐‑‒–—―−ー─━"
 _DOTS = "・、，,"
 _SEPARATOR_TABLE = str.maketrans({**dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_DOTS, ".")})
 
-_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_DIGITS = {
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _KANJI_NUMBER = re.compile("[〇一二三四五六七八九十]+")
 
 _YEAR = r"(?P<year>元|[0-9]{1,2})"
@@ -119,7 +130,9 @@ _ERA_PATTERNS = (
     re.compile(rf"{_ERA}\.?{_YEAR}(?P<sep>[./-]){_MONTH}(?P=sep){_DAY}\.?"),
 )
 _GREGORIAN_PATTERNS = (
-    re.compile(r"(?:西暦)?(?P<year>[0-9]{4})年(?:(?P<month>[0-9]{1,2})月(?:(?P<day>[0-9]{1,2})日)?)?"),
+    re.compile(
+        r"(?:西暦)?(?P<year>[0-9]{4})年(?:(?P<month>[0-9]{1,2})月(?:(?P<day>[0-9]{1,2})日)?)?"
+    ),
     re.compile(r"(?P<year>[0-9]{4})(?P<sep>[./-])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"),
     re.compile(r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})"),
 )
@@ -154,6 +167,12 @@ def _error(code: str, message_ja: str, message_en: str) -> JapaneseInputError:
 
 def _make_date(year: int, month: int, day: int, shown: str) -> date:
     """Build a date or explain in both languages why it does not exist."""
+    if year < 1:
+        raise _error(
+            "wareki_invalid_date",
+            f"西暦0年はありません（{shown}）。",
+            f"There is no year 0 ({shown}).",
+        )
     if not 1 <= month <= 12:
         raise _error(
             "wareki_invalid_date",
