@@ -1,6 +1,6 @@
 """The API's foundation: authentication, RFC 9457 problem details, and core endpoints."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -14,10 +14,15 @@ from pydantic import BeforeValidator
 
 from . import selectors
 from .access import staff_can_read_audit_log
-from .errors import NotFound, PermissionDenied, UkaiError
+from .errors import (
+    PROBLEM_CONTENT_TYPE,
+    TITLES,
+    NotFound,
+    PermissionDenied,
+    UkaiError,
+    problem_response,
+)
 from .models import ApiToken, Staff
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 class Problem(Schema):
@@ -40,48 +45,6 @@ PROBLEMS: dict[int, type[Problem]] = {
     404: Problem,
     422: Problem,
 }
-
-_TITLES = {
-    400: ("リクエストが正しくありません", "Bad request"),
-    401: ("ログインが必要です", "Authentication required"),
-    403: ("権限がありません", "Forbidden"),
-    404: ("見つかりません", "Not found"),
-    405: ("この方法では利用できません", "Method not allowed"),
-    409: ("他の操作と競合しました", "Conflict"),
-    413: ("データが大きすぎます", "Payload too large"),
-    422: ("入力内容に誤りがあります", "Invalid input"),
-    429: ("リクエストが多すぎます", "Too many requests"),
-    500: ("サーバーでエラーが発生しました", "Server error"),
-}
-
-
-def problem_response(
-    *,
-    status: int,
-    code: str,
-    detail: str,
-    detail_en: str,
-    errors: list[dict[str, Any]] | None = None,
-) -> HttpResponse:
-    import json
-
-    title_ja, title_en = _TITLES.get(status, ("エラー", "Error"))
-    body = {
-        "type": f"https://ukai.example/problems/{code}",
-        "title": title_ja,
-        "title_en": title_en,
-        "status": status,
-        "detail": detail,
-        "detail_en": detail_en,
-        "code": code,
-        "errors": errors or [],
-    }
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False),
-        status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
-
 
 def _validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
     errors = []
@@ -213,7 +176,11 @@ def _iso_datetime(value: object) -> object:
             raise ValueError("ISO 8601 date-time expected, e.g. 2026-04-01T09:00:00+09:00") from None
         if parsed.tzinfo is None:
             parsed = timezone.make_aware(parsed)
-        return parsed
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python allows.
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("date-time out of range") from None
     return value
 
 
@@ -313,6 +280,16 @@ def audit_event_list(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
 # --- the API object -------------------------------------------------------------
 
 
+# Text never carries control characters (see RejectControlCharactersMiddleware).
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+
+
+def _declare_text_pattern(schema: dict[str, Any]) -> None:
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") == "string" and "format" not in option:
+            option.setdefault("pattern", TEXT_PATTERN)
+
+
 class UkaiAPI(NinjaAPI):
     """NinjaAPI whose schema says error bodies are ``application/problem+json``."""
 
@@ -320,6 +297,20 @@ class UkaiAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    _declare_text_pattern(parameter.get("schema", {}))
+                # Any request may be refused for control characters (middleware).
+                operation.setdefault("responses", {}).setdefault(
+                    400,
+                    {
+                        "description": "Bad Request",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Problem"}
+                            }
+                        },
+                    },
+                )
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if str(status)[0] in "45" and "application/json" in content:
@@ -390,7 +381,7 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        title_ja, title_en = _TITLES.get(exc.status_code, ("エラー", "Error"))
+        title_ja, title_en = TITLES.get(exc.status_code, ("エラー", "Error"))
         return problem_response(
             status=exc.status_code,
             code=f"http_{exc.status_code}",

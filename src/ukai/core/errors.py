@@ -7,12 +7,16 @@ pages show ``message`` in the reader's language beside the field.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from .japanese.errors import JapaneseInputError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 @dataclass
@@ -68,3 +72,43 @@ class PermissionDenied(UkaiError):
 def message_for_language(message_ja: str, message_en: str) -> str:
     language = get_language() or "ja"
     return message_ja if language.startswith("ja") else message_en
+
+
+TITLES = {
+    400: ("リクエストが正しくありません", "Bad request"),
+    401: ("ログインが必要です", "Authentication required"),
+    403: ("権限がありません", "Forbidden"),
+    404: ("見つかりません", "Not found"),
+    405: ("この方法では利用できません", "Method not allowed"),
+    409: ("他の操作と競合しました", "Conflict"),
+    413: ("データが大きすぎます", "Payload too large"),
+    422: ("入力内容に誤りがあります", "Invalid input"),
+    429: ("リクエストが多すぎます", "Too many requests"),
+    500: ("サーバーでエラーが発生しました", "Server error"),
+}
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    detail_en: str,
+    errors: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    title_ja, title_en = TITLES.get(status, ("エラー", "Error"))
+    body = {
+        "type": f"https://ukai.example/problems/{code}",
+        "title": title_ja,
+        "title_en": title_en,
+        "status": status,
+        "detail": detail,
+        "detail_en": detail_en,
+        "code": code,
+        "errors": errors or [],
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from . import metrics
 from .context import ActorContext, actor_current, actor_reset, actor_set
+from .errors import problem_response
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -76,3 +78,47 @@ class MetricsMiddleware:
             seconds=time.perf_counter() - started,
         )
         return response
+
+
+# Characters no text in Ukai may contain: NUL breaks PostgreSQL text columns and
+# C libraries; the other C0 controls (tab, newline and carriage return aside)
+# only ever arrive from binary data pasted into a text field.
+_FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_forbidden_controls(request: HttpRequest) -> bool:
+    if _FORBIDDEN_CONTROLS.search(request.path):
+        return True
+    for values in request.GET.lists():
+        if any(_FORBIDDEN_CONTROLS.search(v) for v in [values[0], *values[1]]):
+            return True
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        for key, items in request.POST.lists():
+            if _FORBIDDEN_CONTROLS.search(key) or any(
+                _FORBIDDEN_CONTROLS.search(v) for v in items
+            ):
+                return True
+    return False
+
+
+class RejectControlCharactersMiddleware:
+    """Refuse requests whose text carries control characters, before any view runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _has_forbidden_controls(request):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return problem_response(
+                status=400,
+                code="control_characters",
+                detail="入力に制御文字（NUL など）が含まれています。文字だけを送ってください。",
+                detail_en="The input contains control characters (such as NUL). Send text only.",
+            )
+        message = _("入力に使えない文字（制御文字）が含まれています。入力内容を確認してください。")
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -134,3 +134,15 @@ def test_every_response_carries_a_request_id(client):
     # An id that could inject into logs is replaced by a fresh one.
     response = client.get("/api/v1/municipality", HTTP_X_REQUEST_ID="bad id\nwith newline")
     assert response["X-Request-ID"] != "bad id\nwith newline"
+
+
+@pytest.mark.parametrize("value", ["%00", "abc%00def", "%1B%5B31m"])
+def test_control_characters_in_text_are_refused_before_any_query(client, gifu, value):
+    admin = factories.staff(role="admin")
+    raw = factories.api_token(owner=admin)
+    body = _problem(
+        client.get(f"/api/v1/audit-events?actor={value}", HTTP_AUTHORIZATION=f"Bearer {raw}"),
+        400,
+    )
+    assert body["code"] == "control_characters"
+    assert "制御文字" in body["detail"]

@@ -6,6 +6,8 @@ status codes, with the documented content type and body shape, and never 5xx.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -18,7 +20,13 @@ from . import factories
 @pytest.fixture
 def api_schema(db):
     demo_load()
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # Schemathesis calls the WSGI app directly; like Django's test client, keep
+    # the request signals from closing the test's transaction-bound connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 ADMIN_TOKEN = "ukai_schemathesis_admin_token_0123456789"

@@ -8,7 +8,8 @@ from ukai.core.models import WorkerHeartbeat
 
 from . import tasks_for_tests
 
-pytestmark = pytest.mark.django_db
+# The worker manages its own connections and transactions, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_worker_batch():
