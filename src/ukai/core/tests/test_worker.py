@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -63,7 +65,7 @@ def test_healthz_says_503_without_a_worker_and_200_with_one(client):
 
 def test_a_stale_heartbeat_does_not_count():
     WorkerHeartbeat.objects.create(
-        worker_id="old", last_seen_at=timezone.now() - timezone.timedelta(minutes=10)
+        worker_id="old", last_seen_at=timezone.now() - timedelta(minutes=10)
     )
     assert health_check()["checks"]["worker"]["status"] == "error"
 
