@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from ukai.core.api import build_api
+from ukai.core.api_japanese import router as japanese_router
 
 api = build_api()
+api.add_router("/", japanese_router)

@@ -46,6 +46,7 @@ PROBLEMS: dict[int, type[Problem]] = {
     422: Problem,
 }
 
+
 def _validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
     errors = []
     for error in exc.errors:
@@ -109,9 +110,7 @@ class Pagination(LimitOffsetPagination):
     """``limit`` (1–500, default 50) and ``offset``; the total is in ``count``."""
 
     class Input(Schema):
-        limit: int = Field(
-            settings.UKAI_API_PAGE_SIZE, ge=1, le=settings.UKAI_API_MAX_PAGE_SIZE
-        )
+        limit: int = Field(settings.UKAI_API_PAGE_SIZE, ge=1, le=settings.UKAI_API_MAX_PAGE_SIZE)
         # Bounded so that no database is asked for an offset it cannot represent.
         offset: int = Field(0, ge=0, le=1_000_000_000)
 
@@ -173,7 +172,9 @@ def _iso_datetime(value: object) -> object:
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError("ISO 8601 date-time expected, e.g. 2026-04-01T09:00:00+09:00") from None
+            raise ValueError(
+                "ISO 8601 date-time expected, e.g. 2026-04-01T09:00:00+09:00"
+            ) from None
         if parsed.tzinfo is None:
             parsed = timezone.make_aware(parsed)
         try:
@@ -305,9 +306,7 @@ class UkaiAPI(NinjaAPI):
                     {
                         "description": "Bad Request",
                         "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/Problem"}
-                            }
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}
                         },
                     },
                 )
@@ -349,6 +348,7 @@ def build_api() -> NinjaAPI:
             detail=exc.message_ja,
             detail_en=exc.message_en,
             errors=errors,
+            extra=exc.extra,
         )
 
     @api.exception_handler(ValidationError)

@@ -95,6 +95,7 @@ def problem_response(
     detail: str,
     detail_en: str,
     errors: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     title_ja, title_en = TITLES.get(status, ("エラー", "Error"))
     body = {
@@ -106,6 +107,7 @@ def problem_response(
         "detail_en": detail_en,
         "code": code,
         "errors": errors or [],
+        **(extra or {}),
     }
     return HttpResponse(
         json.dumps(body, ensure_ascii=False),

@@ -7,11 +7,12 @@ status codes, with the documented content type and body shape, and never 5xx.
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from ukai.config.wsgi import application
 from ukai.core.demo import demo_load
 
 from . import factories
@@ -24,7 +25,7 @@ def api_schema(db):
     # the request signals from closing the test's transaction-bound connection.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
@@ -61,4 +62,9 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_conforms_to_its_schema(case, admin_token):
-    case.call_and_validate()
+    excluded = []
+    if "japanese" in (case.operation.tags or []):
+        # These endpoints judge free text (is "令和0年" a date?): a well-formed
+        # request may rightly get a 422 that no schema can predict.
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(excluded_checks=excluded)
