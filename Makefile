@@ -27,7 +27,7 @@ $(VENV)/bin/python:
 
 $(RUN_STAMP): $(VENV)/bin/python requirements/base.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements/base.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 $(DEV_STAMP): $(RUN_STAMP) requirements/dev.txt
