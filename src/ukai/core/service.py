@@ -1,0 +1,38 @@
+"""The core's public API for Ukai's other modules.
+
+Other modules import from here (and from the library packages ``core.japanese``,
+``core.plugins``, ``core.errors`` and ``core.background``), never from the
+core's models, selectors or views; see docs/adr/0001.
+"""
+
+from __future__ import annotations
+
+from .access import (
+    staff_can_administer,
+    staff_can_read_audit_log,
+    staff_can_see_personal_data,
+)
+from .audit import audit_log, audited
+from .context import actor_current
+from .models import PersonalData, Role
+from .selectors import (
+    department_list,
+    department_tree,
+    municipality_current,
+    staff_department_ids,
+)
+
+__all__ = [
+    "PersonalData",
+    "Role",
+    "actor_current",
+    "audit_log",
+    "audited",
+    "department_list",
+    "department_tree",
+    "municipality_current",
+    "staff_can_administer",
+    "staff_can_read_audit_log",
+    "staff_can_see_personal_data",
+    "staff_department_ids",
+]
