@@ -12,7 +12,7 @@ from .audit import audit_log
 from .errors import UkaiError
 from .models import ApiToken, Staff
 
-TOKEN_PREFIX = "ukai_"
+TOKEN_PREFIX = "ukai_"  # noqa: S105 - a label, not a secret
 
 
 @transaction.atomic
