@@ -2,10 +2,17 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from ukai.config.api import api
 from ukai.core import ops_views
 from ukai.core.api import api_not_found
+from ukai.core.views import admin_login
+
+# The Django admin needs the second factor too, and has no sign-in form of its
+# own: it sends staff to the staff login (password, then TOTP).
+admin.site.__class__ = OTPAdminSite
+admin.site.login = admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),

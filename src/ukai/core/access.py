@@ -26,3 +26,16 @@ def staff_can_see_personal_data(*, staff: Staff, department_id: int) -> bool:
     if not staff.is_active:
         return False
     return department_id in staff_department_ids(staff=staff)
+
+
+def staff_can_view_staff(*, viewer: Staff, target: Staff) -> bool:
+    """A staff member's profile is open to themselves, their departments' staff and admins.
+
+    "Their departments" includes the 課 under a viewer's 部, as for residents' data.
+    """
+    if not viewer.is_active:
+        return False
+    if viewer.pk == target.pk or staff_can_administer(staff=viewer):
+        return True
+    target_departments = set(target.departments.values_list("pk", flat=True))
+    return bool(target_departments & staff_department_ids(staff=viewer))

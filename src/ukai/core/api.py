@@ -23,6 +23,7 @@ from .errors import (
     problem_response,
 )
 from .models import ApiToken, Staff
+from .staff_auth import session_second_factor_state
 
 
 class Problem(Schema):
@@ -92,9 +93,13 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Staff | None:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and isinstance(user, Staff):
-            return user
-        return None
+        if user is None or not user.is_authenticated or not isinstance(user, Staff):
+            return None
+        # A session that still owes its second factor (e.g. the member became
+        # an administrator while signed in) opens no API either.
+        if session_second_factor_state(request) != "ok":
+            return None
+        return user
 
 
 STAFF_AUTH = [TokenAuth(), SessionAuth()]

@@ -97,9 +97,7 @@ def _has_forbidden_controls(request: HttpRequest) -> bool:
         "multipart/form-data",
     ):
         for key, items in request.POST.lists():
-            if _FORBIDDEN_CONTROLS.search(key) or any(
-                _FORBIDDEN_CONTROLS.search(v) for v in items
-            ):
+            if _FORBIDDEN_CONTROLS.search(key) or any(_FORBIDDEN_CONTROLS.search(v) for v in items):
                 return True
     return False
 

@@ -93,3 +93,8 @@ def staff_search(*, query: str = "") -> QuerySet[Staff]:
             | Q(first_name__icontains=query)
         )
     return staff
+
+
+def worker_heartbeat_list() -> QuerySet[WorkerHeartbeat]:
+    """Every worker that has ever reported, most recently seen first (live or stale)."""
+    return WorkerHeartbeat.objects.order_by("-last_seen_at")

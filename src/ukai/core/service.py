@@ -21,6 +21,7 @@ from .selectors import (
     municipality_current,
     staff_department_ids,
 )
+from .staff_auth import staff_required
 
 __all__ = [
     "PersonalData",
@@ -35,4 +36,5 @@ __all__ = [
     "staff_can_read_audit_log",
     "staff_can_see_personal_data",
     "staff_department_ids",
+    "staff_required",
 ]

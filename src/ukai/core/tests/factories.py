@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from ukai.core.models import ApiToken, Department, Municipality, Role, Staff
@@ -35,7 +36,9 @@ def department(*, parent: Department | None = None, **fields: Any) -> Department
     return Department.objects.create(municipality=city, parent=parent, **defaults)
 
 
-def staff(*, role: str = Role.DEPARTMENT, departments: list[Department] = (), **fields: Any) -> Staff:  # type: ignore[assignment]
+def staff(
+    *, role: str = Role.DEPARTMENT, departments: Sequence[Department] = (), **fields: Any
+) -> Staff:
     n = next(_counter)
     member = Staff.objects.create(
         username=fields.pop("username", f"staff{n}"),

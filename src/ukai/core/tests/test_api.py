@@ -37,7 +37,14 @@ def test_departments_are_paginated(client, gifu):
     rest = client.get(f"/api/v1/departments?limit=5&offset={gifu.departments - 2}").json()
     assert len(rest["items"]) == 2
     names = {d["name"] for d in client.get("/api/v1/departments?limit=100").json()["items"]}
-    assert {"市民課", "子ども支援課", "国保・年金課", "介護保険課", "環境事業課", "情報政策課"} <= names
+    assert {
+        "市民課",
+        "子ども支援課",
+        "国保・年金課",
+        "介護保険課",
+        "環境事業課",
+        "情報政策課",
+    } <= names
 
 
 def test_a_page_larger_than_the_maximum_is_refused_with_a_problem(client, gifu):
@@ -146,3 +153,12 @@ def test_control_characters_in_text_are_refused_before_any_query(client, gifu, v
     )
     assert body["code"] == "control_characters"
     assert "制御文字" in body["detail"]
+
+
+def test_a_session_that_still_owes_its_second_factor_opens_no_api(client, gifu):
+    member = factories.staff(role="department")
+    client.force_login(member)
+    assert client.get("/api/v1/me").status_code == 200
+    member.role = "admin"  # administrators must use a second factor
+    member.save()
+    _problem(client.get("/api/v1/me"), 401)

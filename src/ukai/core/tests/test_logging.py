@@ -6,7 +6,9 @@ from ukai.core.logging import JsonFormatter, RequestIdFilter
 
 
 def test_log_lines_are_json_objects_with_the_request_id_and_actor():
-    record = logging.LogRecord("ukai.test", logging.WARNING, __file__, 1, "受付 %s", ("完了",), None)
+    record = logging.LogRecord(
+        "ukai.test", logging.WARNING, __file__, 1, "受付 %s", ("完了",), None
+    )
     token = actor_set(ActorContext(username="counter", request_id="req-42"))
     try:
         RequestIdFilter().filter(record)

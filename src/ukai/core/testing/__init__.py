@@ -1,0 +1,1 @@
+"""Reusable test helpers for every Ukai module: browser pages, accessibility checks, sign-in."""
