@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Serves the API docs (Swagger UI) from static files, not a CDN: closed networks.
+    "ninja",
     "ukai.core",
 ]
 

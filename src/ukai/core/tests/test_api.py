@@ -162,3 +162,9 @@ def test_a_session_that_still_owes_its_second_factor_opens_no_api(client, gifu):
     member.role = "admin"  # administrators must use a second factor
     member.save()
     _problem(client.get("/api/v1/me"), 401)
+
+
+def test_the_api_docs_work_on_a_closed_network(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page
