@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 
 from . import metrics
 from .context import ActorContext, actor_current, actor_reset, actor_set
@@ -118,5 +117,9 @@ class RejectControlCharactersMiddleware:
                 detail="入力に制御文字（NUL など）が含まれています。文字だけを送ってください。",
                 detail_en="The input contains control characters (such as NUL). Send text only.",
             )
-        message = _("入力に使えない文字（制御文字）が含まれています。入力内容を確認してください。")
+        # Both languages: the page that sent this may not be the reader's language.
+        message = (
+            "入力に使えない文字（制御文字）が含まれています。入力内容を確認してください。\n"
+            "The input contains control characters that cannot be used. Please check it."
+        )
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -562,3 +562,11 @@ def test_the_tasks_page_shows_failures_retries_and_workers(client):
 def test_session_device_mark_is_only_set_after_the_code(client, demo):
     client.post("/staff/login/", {"username": "admin", "password": DEMO_PASSWORD})
     assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+def test_control_characters_in_a_page_request_get_a_bilingual_400(client):
+    response = client.get("/", {"q": "abc\x00def"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "制御文字" in text
+    assert "control characters" in text
