@@ -1,7 +1,7 @@
 """Settings shared by every deployment of Ukai.
 
 Everything that differs between machines comes from the environment (``UKAI_*``,
-``DATABASE_URL``, ``PORT``); see ``docs/operations.md``.
+``DATABASE_URL``, ``PORT``); see ``docs/operations/configuration.md``.
 """
 
 from __future__ import annotations
