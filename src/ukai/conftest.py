@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from ukai.core.testing.browser import browser, browser_context, browser_page
 
 __all__ = ["browser", "browser_context", "browser_page", "fresh_municipality_cache"]
+
+# Property tests check behaviour, not speed: on a busy 2-core CI machine a
+# per-example deadline only produces flaky failures.
+settings.register_profile("ukai", deadline=None)
+settings.load_profile("ukai")
 
 
 @pytest.fixture(autouse=True)

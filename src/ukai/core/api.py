@@ -14,6 +14,7 @@ from pydantic import BeforeValidator
 
 from . import selectors
 from .access import staff_can_read_audit_log
+from .context import actor_set_staff
 from .errors import (
     PROBLEM_CONTENT_TYPE,
     TITLES,
@@ -22,7 +23,7 @@ from .errors import (
     UkaiError,
     problem_response,
 )
-from .models import ApiToken, Staff
+from .models import Staff
 from .staff_auth import session_second_factor_state
 
 
@@ -69,21 +70,11 @@ class TokenAuth(HttpBearer):
     openapi_description = "API token issued to a member of staff (`manage.py ukai_token`)."
 
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
-        if not token or len(token) > 200:
-            return None
-        found = (
-            ApiToken.objects.select_related("staff")
-            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
-            .first()
-        )
-        if found is None or not found.staff.is_active:
-            return None
-        now = timezone.now()
-        if found.expires_at is not None and found.expires_at <= now:
-            return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        request.user = found.staff
-        return found.staff
+        staff = selectors.staff_from_api_token(token)
+        if staff is not None:
+            request.user = staff
+            actor_set_staff(staff_id=staff.pk, username=staff.get_username(), role=staff.role)
+        return staff
 
 
 class SessionAuth(APIKeyCookie):

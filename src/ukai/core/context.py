@@ -7,7 +7,7 @@ that a service can audit in one line however deep it is called.
 from __future__ import annotations
 
 import contextvars
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -35,3 +35,8 @@ def actor_set(context: ActorContext) -> contextvars.Token[ActorContext]:
 
 def actor_reset(token: contextvars.Token[ActorContext]) -> None:
     _current.reset(token)
+
+
+def actor_set_staff(*, staff_id: int, username: str, role: str) -> None:
+    """Name the acting staff member for the rest of this request (token-authenticated APIs)."""
+    _current.set(replace(actor_current(), staff_id=staff_id, username=username, role=role))

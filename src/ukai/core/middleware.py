@@ -91,10 +91,10 @@ def _has_forbidden_controls(request: HttpRequest) -> bool:
     for values in request.GET.lists():
         if any(_FORBIDDEN_CONTROLS.search(v) for v in [values[0], *values[1]]):
             return True
-    if request.method == "POST" and request.content_type in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
+    # Only url-encoded forms are read here: a multipart body may be a large
+    # upload that its view must be able to refuse before reading it (its text
+    # fields still meet Django's own refusal of NUL in form fields).
+    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
         for key, items in request.POST.lists():
             if _FORBIDDEN_CONTROLS.search(key) or any(_FORBIDDEN_CONTROLS.search(v) for v in items):
                 return True

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEvent, Department, Municipality, Staff, WorkerHeartbeat
+from .models import ApiToken, AuditEvent, Department, Municipality, Staff, WorkerHeartbeat
 
 _MUNICIPALITY_TTL = 30.0
 _municipality_cache: tuple[float, Municipality | None] = (0.0, None)
@@ -98,3 +98,25 @@ def staff_search(*, query: str = "") -> QuerySet[Staff]:
 def worker_heartbeat_list() -> QuerySet[WorkerHeartbeat]:
     """Every worker that has ever reported, most recently seen first (live or stale)."""
     return WorkerHeartbeat.objects.order_by("-last_seen_at")
+
+
+def staff_from_api_token(raw: str) -> Staff | None:
+    """The active staff member a raw API token belongs to, or ``None``.
+
+    For modules that read the ``Authorization`` header themselves (the open data
+    module's CKAN-compatible API); the same rules as ``core.api.TokenAuth``.
+    """
+    if not raw or len(raw) > 200:
+        return None
+    found = (
+        ApiToken.objects.select_related("staff")
+        .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if found is None or not found.staff.is_active:
+        return None
+    now = timezone.now()
+    if found.expires_at is not None and found.expires_at <= now:
+        return None
+    ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found.staff

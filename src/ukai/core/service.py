@@ -12,21 +12,29 @@ from .access import (
     staff_can_read_audit_log,
     staff_can_see_personal_data,
 )
+
+# For every module's API router (modules may not import core.api itself).
+from .api import PROBLEMS, Pagination, Problem
 from .audit import audit_log, audited
-from .context import actor_current
+from .context import actor_current, actor_set_staff
 from .models import PersonalData, Role
 from .selectors import (
     department_list,
     department_tree,
     municipality_current,
     staff_department_ids,
+    staff_from_api_token,
 )
 from .staff_auth import staff_required
 
 __all__ = [
+    "PROBLEMS",
+    "Pagination",
     "PersonalData",
+    "Problem",
     "Role",
     "actor_current",
+    "actor_set_staff",
     "audit_log",
     "audited",
     "department_list",
@@ -36,5 +44,6 @@ __all__ = [
     "staff_can_read_audit_log",
     "staff_can_see_personal_data",
     "staff_department_ids",
+    "staff_from_api_token",
     "staff_required",
 ]

@@ -168,3 +168,23 @@ def test_the_api_docs_work_on_a_closed_network(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn." not in page
+
+
+def test_audit_entries_written_during_a_token_request_name_the_token_owner(rf, gifu):
+    from ukai.core.api import TokenAuth
+    from ukai.core.audit import audit_log
+    from ukai.core.context import ActorContext, actor_reset, actor_set
+
+    admin = factories.staff(role="admin", username="kansa")
+    raw = factories.api_token(owner=admin)
+    token = actor_set(ActorContext(ip_address="192.0.2.7", request_id="r-9"))
+    try:
+        assert TokenAuth().authenticate(rf.get("/api/v1/me"), raw) == admin
+        event = audit_log(action="read", object_type="core.staff", object_id=admin.pk)
+    finally:
+        actor_reset(token)
+    assert (event.actor_username, event.actor_role, event.ip_address) == (
+        "kansa",
+        "admin",
+        "192.0.2.7",
+    )

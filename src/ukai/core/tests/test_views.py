@@ -18,7 +18,7 @@ from ukai.core.audit import audit_log
 from ukai.core.demo import DEMO_PASSWORD, demo_load
 from ukai.core.models import AuditEvent, Role, Staff, WorkerHeartbeat
 from ukai.core.testing.staff import staff_client_login, totp_code
-from ukai.core.views import STAFF_SERVICES
+from ukai.core.views import RESIDENT_SERVICES, STAFF_SERVICES
 
 from . import factories, tasks_for_tests
 
@@ -60,8 +60,13 @@ def test_home_lists_the_plans_services_in_japanese(client, demo):
         "多言語翻訳",
     ):
         assert title in page
-    # Only the core exists so far: the other services say they are being prepared.
-    assert page.count("準備中") == len(STAFF_SERVICES) - 1 + 8
+    # A service whose module is installed links to it; the others say they are
+    # being prepared.
+    services = [*RESIDENT_SERVICES, *STAFF_SERVICES]
+    available = [s for s in services if s.url]
+    assert page.count("準備中") == len(services) - len(available)
+    for service in available:
+        assert f'href="{service.url}"' in page
     assert 'href="/accessibility/"' in page
     assert "本文へ移動" in page
     assert 'aria-label="パンくずリスト"' in page
