@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # Serves the API docs (Swagger UI) from static files, not a CDN: closed networks.
     "ninja",
     "ukai.core",
+    "ukai.procedures",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,207 @@
+"""The procedure catalog and its versioned form definitions.
+
+A published form definition never changes: submissions name the version they
+were made against, so the counter, OCR and payments modules can read any old
+submission with the exact questions it answered (docs/adr/0040).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ukai.core.errors import UkaiError
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("オンライン")
+    COUNTER = "counter", _("窓口")
+    POST = "post", _("郵送")
+
+
+class LifeEvent(models.TextChoices):
+    MOVING = "moving", _("引っ越し")
+    PREGNANCY = "pregnancy", _("妊娠・出産")
+    MARRIAGE = "marriage", _("結婚")
+    DIVORCE = "divorce", _("離婚")
+    BEREAVEMENT = "bereavement", _("おくやみ")
+    CHILDCARE = "childcare", _("子育て")
+    LONG_TERM_CARE = "long-term-care", _("介護")
+    SCHOOL = "school", _("入学")
+    EMPLOYMENT = "employment", _("就職・退職")
+    DISASTER = "disaster", _("災害")
+    HOUSEHOLD = "household", _("暮らし")
+
+
+class Category(models.TextChoices):
+    RESIDENT_REGISTRY = "resident-registry", _("住民票・届出")
+    CHILD_ALLOWANCE = "child-allowance", _("手当・助成")
+    CHILDCARE = "childcare", _("保育")
+    MATERNAL_HEALTH = "maternal-health", _("妊娠・母子保健")
+    LONG_TERM_CARE = "long-term-care", _("介護保険")
+    EDUCATION = "education", _("教育")
+    WASTE = "waste", _("ごみ・リサイクル")
+    ANIMALS = "animals", _("ペット・動物")
+    DISASTER = "disaster", _("防災・災害")
+
+
+CHANNEL_LABELS_EN = {"online": "Online", "counter": "At the counter", "post": "By post"}
+LIFE_EVENT_LABELS_EN = {
+    "moving": "Moving",
+    "pregnancy": "Pregnancy and birth",
+    "marriage": "Marriage",
+    "divorce": "Divorce",
+    "bereavement": "Bereavement",
+    "childcare": "Raising children",
+    "long-term-care": "Long-term care",
+    "school": "Starting school",
+    "employment": "Starting or leaving a job",
+    "disaster": "Disaster",
+    "household": "Daily life",
+}
+CATEGORY_LABELS_EN = {
+    "resident-registry": "Resident register and notifications",
+    "child-allowance": "Allowances and support",
+    "childcare": "Daycare",
+    "maternal-health": "Pregnancy and maternal health",
+    "long-term-care": "Long-term care insurance",
+    "education": "Education",
+    "waste": "Waste and recycling",
+    "animals": "Pets and animals",
+    "disaster": "Disaster",
+}
+
+
+class Procedure(models.Model):
+    """One procedure a resident can carry out (手続), whatever the channel."""
+
+    slug = models.SlugField(_("識別子"), max_length=100, unique=True)
+    name = models.CharField(_("手続名"), max_length=200)
+    name_kana = models.CharField(_("手続名（カナ）"), max_length=400, blank=True)
+    name_en = models.CharField(_("手続名（英語）"), max_length=300, blank=True)
+    description = models.TextField(_("説明"), blank=True)
+    description_easy = models.TextField(_("説明（やさしい日本語）"), blank=True)
+    description_en = models.TextField(_("説明（英語）"), blank=True)
+    # A core department code (Department.code), not a foreign key: the catalog
+    # is seeded before and independently of a municipality's departments, and
+    # other modules read departments only through core.service.
+    department_code = models.SlugField(_("担当課コード"), max_length=50)
+    legal_basis = models.CharField(_("根拠法令"), max_length=300, blank=True)
+    eligibility = models.TextField(_("申請できる人"), blank=True)
+    eligibility_en = models.TextField(_("申請できる人（英語）"), blank=True)
+    # [{"ja": "...", "en": "..."}]
+    required_documents = models.JSONField(_("必要なもの"), default=list, blank=True)
+    # None means the fee is not known here: the page says to ask the department.
+    fee_yen = models.PositiveIntegerField(_("手数料（円）"), null=True, blank=True)
+    fee_note = models.CharField(_("手数料の注記"), max_length=300, blank=True)
+    fee_note_en = models.CharField(_("手数料の注記（英語）"), max_length=300, blank=True)
+    processing_days = models.PositiveSmallIntegerField(
+        _("標準処理期間（開庁日）"), null=True, blank=True
+    )
+    processing_note = models.CharField(_("処理期間の注記"), max_length=300, blank=True)
+    processing_note_en = models.CharField(_("処理期間の注記（英語）"), max_length=300, blank=True)
+    # Lists of Channel / LifeEvent values. The catalog is small (hundreds of
+    # rows), so filtering by membership happens in Python on every database.
+    channels = models.JSONField(_("手続の方法"), default=list, blank=True)
+    life_events = models.JSONField(_("ライフイベント"), default=list, blank=True)
+    category = models.CharField(_("分類"), max_length=40, choices=Category.choices)
+    related = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, verbose_name=_("関連する手続")
+    )
+    is_published = models.BooleanField(_("公開"), default=False)
+    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("手続")
+        verbose_name_plural = _("手続")
+        ordering = ["sort_order", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(category__in=Category.values),
+                name="procedures_procedure_category_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_online(self) -> bool:
+        return Channel.ONLINE in self.channels
+
+    def channel_labels(self) -> list[tuple[str, str]]:
+        return [(c, str(Channel(c).label)) for c in self.channels if c in Channel.values]
+
+    def life_event_labels(self) -> list[tuple[str, str]]:
+        return [(e, str(LifeEvent(e).label)) for e in self.life_events if e in LifeEvent.values]
+
+    def category_en(self) -> str:
+        return CATEGORY_LABELS_EN.get(self.category, self.category)
+
+
+class PublishedFormDefinitionError(UkaiError):
+    def __init__(self) -> None:
+        super().__init__(
+            code="form_definition_published",
+            message_ja="公開済みの様式は変更できません。新しい版を作成してください。",
+            message_en="A published form definition cannot be changed; create a new version.",
+            status=409,
+        )
+
+
+class FormDefinition(models.Model):
+    """One version of a procedure's application form, as data (see ``formspec``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("下書き")
+        PUBLISHED = "published", _("公開済み")
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="form_definitions"
+    )
+    version = models.PositiveIntegerField(_("版"))
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    definition = models.JSONField(_("様式の定義"))
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("申請様式")
+        verbose_name_plural = _("申請様式")
+        ordering = ["procedure", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "version"], name="procedures_formdefinition_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1),
+                name="procedures_formdefinition_version_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft", published_at__isnull=True)
+                | models.Q(status="published", published_at__isnull=False),
+                name="procedures_formdefinition_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} v{self.version} ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The last line of defence: services check first, but no code path may
+        # rewrite a version that residents may already have answered.
+        if self.pk is not None:
+            stored = FormDefinition.objects.filter(pk=self.pk).values("status").first()
+            if stored is not None and stored["status"] == self.Status.PUBLISHED:
+                raise PublishedFormDefinitionError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.status == self.Status.PUBLISHED:
+            raise PublishedFormDefinitionError()
+        return super().delete(*args, **kwargs)

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from ukai.core.testing.axe import assert_accessible
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_catalog_pages_are_accessible(browser_page, live_server):
+    call_command("ukai_demo", verbosity=0)
+    page = browser_page
+    page.goto(live_server.url + "/procedures/")
+    assert_accessible(page)
+    page.click("text=介護")
+    page.wait_for_load_state()
+    assert "要介護・要支援認定の申請" in page.content()
+    assert_accessible(page)
+    page.fill("#procedures-q", "じどうてあて にんてい")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(live_server.url + "/procedures/?q=" + "じどうてあて")
+    page.click("text=児童手当の認定請求")
+    page.wait_for_load_state()
+    assert "子ども支援課" in page.content()
+    assert "児童の生年月日" in page.content()
+    assert_accessible(page)
+    page.goto(live_server.url + "/procedures/inu-toroku/")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + "/procedures/juminhyo-utsushi/")
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_form_steps_are_accessible_on_a_phone(browser_page, live_server):
+    call_command("ukai_demo", verbosity=0)
+    page = browser_page
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + "/procedures/jido-teate-nintei-seikyu/")
+    page.click("text=入力してみる（送信は準備中）")
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.click("button[value=next]")
+    page.wait_for_load_state()
+    assert "入力内容を確認してください" in page.content()
+    assert_accessible(page)
+    page.fill("#f-applicant-name-name", "髙橋 花子")
+    page.fill("#f-applicant-name-kana", "たかはし はなこ")
+    page.fill("#f-applicant-birth-date", "平成2年4月1日")
+    page.fill("#f-postal-code", "500-8701")
+    page.fill("#f-address", "岐阜県岐阜市司町40番地1")
+    page.fill("#f-phone", "058-265-4141")
+    page.check("#f-is-public-servant-0")
+    page.click("button[value=next]")
+    page.wait_for_load_state()
+    page.check("#f-has-spouse-1")
+    page.click("button[value=next]")
+    page.wait_for_load_state()
+    page.click("button[value='add:children']")
+    page.wait_for_load_state()
+    assert page.locator("#f-children-1-name-name").count() == 1
+    assert_accessible(page)
+    page.goto(live_server.url + "/procedures/jido-teate-nintei-seikyu/apply/check/")
+    assert "件の項目を確認してください" in page.content()
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_conditions_are_mirrored_in_the_browser(browser_page, live_server):
+    call_command("ukai_demo", verbosity=0)
+    page = browser_page
+    page.goto(live_server.url + "/procedures/jido-teate-nintei-seikyu/apply/spouse/")
+    spouse_name = page.locator("#f-spouse-name")
+    page.check("#f-has-spouse-1")  # いない
+    assert not spouse_name.is_visible()
+    page.check("#f-has-spouse-0")  # いる
+    assert spouse_name.is_visible()
+    assert_accessible(page)
