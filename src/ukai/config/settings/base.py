@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ninja",
     "ukai.core",
     "ukai.procedures",
+    "ukai.plan",
 ]
 
 MIDDLEWARE = [
