@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/<path:rest>", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
+    path("", include("ukai.opendata.urls")),
     path("", include("ukai.plan.urls")),
     path("procedures/", include("ukai.procedures.urls")),
     path("", include("ukai.core.urls")),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ukai.core",
     "ukai.procedures",
     "ukai.plan",
+    "ukai.opendata",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,526 @@
+"""Public pages of the open data catalog: search with facets, a data set, the API guide."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ukai.core.errors import UkaiError
+from ukai.core.service import staff_required
+
+from . import dcat, selectors, services
+from .api import resource_url
+from .errors import CatalogValidationError, SearchQueryError
+from .forms import DatasetForm, UploadForm
+from .models import Dataset
+from .reference import LICENSES
+from .validation import standard_schemas
+
+PAGE_SIZE = 20
+PREVIEW_PAGE_SIZE = 20
+_FACETS = (
+    ("organization", "組織"),
+    ("groups", "分類"),
+    ("res_format", "形式"),
+    ("tags", "タグ"),
+    ("standard_dataset", "標準データセット"),
+)
+
+
+def _page_number(request: HttpRequest, key: str = "page") -> int:
+    raw = request.GET.get(key, "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    selected: list[tuple[str, str]] = []
+    fq_terms: list[str] = []
+    for field, _ in _FACETS:
+        for value in request.GET.getlist(field)[:10]:
+            value = value.replace('"', "")[:100]
+            if value:
+                selected.append((field, value))
+                fq_terms.append(f'{field}:"{value}"')
+    number = _page_number(request)
+    error = ""
+    try:
+        result = selectors.dataset_search(
+            q=q,
+            fq=" ".join(fq_terms),
+            facet_fields=[f for f, _ in _FACETS],
+            facet_limit=15,
+            rows=PAGE_SIZE,
+            start=(number - 1) * PAGE_SIZE,
+            sort="metadata_modified desc" if not q else "",
+        )
+    except SearchQueryError as exc:
+        error = exc.message
+        result = selectors.SearchResult(count=0, datasets=[], facets={})
+    page = Paginator(range(result.count), PAGE_SIZE).get_page(number)
+    facets = [
+        {
+            "field": field,
+            "title": title,
+            "items": [
+                {
+                    "name": name,
+                    "title": label,
+                    "count": count,
+                    "selected": (field, name) in selected,
+                }
+                for name, label, count in result.facets.get(field, [])
+            ],
+        }
+        for field, title in _FACETS
+    ]
+    return render(
+        request,
+        "opendata/home.html",
+        {
+            "q": q,
+            "result": result,
+            "page": page,
+            "facets": facets,
+            "selected": selected,
+            "error": error,
+        },
+    )
+
+
+@require_GET
+def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = selectors.dataset_by_id_or_name(name)
+    if dataset is None:
+        raise Http404
+    resources = list(getattr(dataset, "active_resources", []))
+    previewable = [r for r in resources if r.is_upload and r.format.upper() == "CSV"]
+    chosen = previewable[0] if previewable else None
+    wanted = request.GET.get("resource", "")
+    for resource in previewable:
+        if str(resource.pk) == wanted:
+            chosen = resource
+    preview: dict[str, Any] | None = None
+    if chosen is not None:
+        table = selectors.resource_table(resource=chosen)
+        if table is not None:
+            page = Paginator(table.rows, PREVIEW_PAGE_SIZE).get_page(_page_number(request))
+            preview = {
+                "resource": chosen,
+                "header": table.header,
+                "page": page,
+                "total": table.total,
+                "chart": _bar_chart(table.header, list(page.object_list)),
+            }
+    downloads = [
+        {
+            "resource": r,
+            "url": _download_url(r),
+            "version": selectors.resource_latest_version(resource=r) if r.is_upload else None,
+        }
+        for r in resources
+    ]
+    return render(
+        request,
+        "opendata/dataset.html",
+        {
+            "dataset": dataset,
+            "license": LICENSES.get(dataset.license_id),
+            "downloads": downloads,
+            "preview": preview,
+            "tags": sorted(dataset.tags.all(), key=lambda t: t.name),
+            "groups": list(dataset.groups.all()),
+        },
+    )
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _bar_chart(header: list[str], rows: list[list[str]]) -> dict[str, Any] | None:
+    """A bar chart of the first numeric column (not a code, ID or coordinate) on this page."""
+    skip = ("コード", "ID", "NO", "番号", "緯度", "経度", "標高", "郵便")
+    label_index = next(
+        (
+            i
+            for i, name in enumerate(header)
+            if name in ("名称", "地域名", "ゴミの品目", "イベント名")
+        ),
+        None,
+    )
+    if label_index is None or len(rows) < 2:
+        return None
+    for index, name in enumerate(header):
+        if index == label_index or any(marker in name for marker in skip):
+            continue
+        values = [_number(row[index]) if index < len(row) else None for row in rows]
+        if any(v is None for v in values) or max(v or 0 for v in values) <= 0:
+            continue
+        top = max(v or 0 for v in values)
+        bars = [
+            {
+                "label": row[label_index],
+                "value": row[index],
+                "width": round(60 * (value or 0) / top, 1),
+            }
+            for row, value in zip(rows, values, strict=True)
+        ]
+        return {"column": name, "label_column": header[label_index], "bars": bars}
+    return None
+
+
+def _download_url(resource: Any) -> str:
+    return resource_url(None, resource)
+
+
+@require_GET
+def resource_download(
+    request: HttpRequest, dataset_id: uuid.UUID, resource_id: uuid.UUID, filename: str
+) -> HttpResponseBase:
+    """Count the download and send the file (uploads) or go to it (links)."""
+    resource = selectors.resource_by_id(str(resource_id))
+    if resource is None or resource.dataset_id != dataset_id:
+        raise Http404
+    services.resource_download_record(resource=resource)
+    if not resource.is_upload:
+        return HttpResponseRedirect(resource.url)
+    version = selectors.resource_latest_version(resource=resource)
+    if version is None:
+        raise Http404
+    response = FileResponse(version.file.open("rb"), as_attachment=True, filename=version.filename)
+    if resource.format.upper() == "CSV":
+        response["Content-Type"] = "text/csv; charset=" + (
+            "shift_jis" if version.encoding == "cp932" else "utf-8"
+        )
+    return response
+
+
+@require_GET
+def api_guide(request: HttpRequest) -> HttpResponse:
+    base = request.build_absolute_uri("/api/3/action/")
+    return render(request, "opendata/api_guide.html", {"base": base})
+
+
+DCAT_PAGE_SIZE = 1000
+
+
+def _base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_GET
+def catalog_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The whole public catalog as DCAT (``?page=`` pages of 1,000 data sets)."""
+    if fmt not in dcat.FORMATS:
+        raise Http404
+    number = _page_number(request)
+    result = selectors.dataset_search(
+        rows=DCAT_PAGE_SIZE, start=(number - 1) * DCAT_PAGE_SIZE, sort="name asc"
+    )
+    body = dcat.catalog_rdf(
+        datasets=result.datasets, base=_base(request), title="Ukai オープンデータ", fmt=fmt
+    )
+    return HttpResponse(body, content_type=dcat.CONTENT_TYPES[fmt])
+
+
+@require_GET
+def dataset_dcat(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    if fmt not in dcat.FORMATS:
+        raise Http404
+    dataset = selectors.dataset_by_id_or_name(name)
+    if dataset is None:
+        raise Http404
+    body = dcat.dataset_rdf(dataset=dataset, base=_base(request), fmt=fmt)
+    return HttpResponse(body, content_type=dcat.CONTENT_TYPES[fmt])
+
+
+OPENDATA_LIST_COLUMNS = [
+    "都道府県コード又は市区町村コード",
+    "NO",
+    "都道府県名",
+    "市区町村名",
+    "データ名称",
+    "データ概要",
+    "データ形式",
+    "分類",
+    "更新頻度",
+    "URL",
+    "API対応有無",
+    "ライセンス",
+    "登録日",
+    "最終更新日",
+    "備考",
+]
+
+
+@require_GET
+def opendata_list_csv(request: HttpRequest, organization: str) -> HttpResponse:
+    """The organisation's オープンデータ一覧 (recommended data set 14), generated from the catalog."""
+    found = selectors.organization_by_lgcode(organization) or selectors.organization_by_id_or_name(
+        organization
+    )
+    if found is None:
+        raise Http404
+    result = selectors.dataset_search(
+        fq=f"organization:{found.name}", rows=selectors.MAX_ROWS, sort="name asc"
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="opendata-list-{found.lgcode}.csv"'
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(OPENDATA_LIST_COLUMNS)
+    prefecture = "岐阜県"
+    # A prefecture's code is <2 digits>000<check digit>; it has no 市区町村名.
+    city = "" if found.lgcode[2:5] == "000" else found.title
+    for number, dataset in enumerate(result.datasets, start=1):
+        resources = getattr(dataset, "active_resources", [])
+        formats = sorted({r.format for r in resources if r.format})
+        license_ = LICENSES.get(dataset.license_id)
+        writer.writerow(
+            [
+                found.lgcode,
+                number,
+                prefecture,
+                city,
+                dataset.title,
+                dataset.notes.replace("\r", " ").replace("\n", " ")[:500],
+                ";".join(formats),
+                ";".join(g.title for g in dataset.groups.all()),
+                dataset.get_update_frequency_display(),
+                request.build_absolute_uri(f"/opendata/dataset/{dataset.name}/"),
+                "有",
+                license_.title if license_ else dataset.license_id,
+                dataset.created.date().isoformat(),
+                dataset.modified.date().isoformat(),
+                "",
+            ]
+        )
+    return response
+
+
+# --- staff pages --------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """The organisations the member publishes for, and their data sets (private ones included)."""
+    organization_ids = selectors.staff_organization_ids(staff=request.user)
+    datasets = (
+        selectors.datasets_visible(staff=request.user, include_private=True)
+        .filter(organization_id__in=organization_ids)
+        .select_related("organization")
+        .order_by("organization__lgcode", "name")[:500]
+    )
+    return render(
+        request,
+        "opendata/staff_home.html",
+        {
+            "datasets": datasets,
+            "publishes": bool(organization_ids),
+            "manages": any(
+                selectors.staff_can_manage_publishers(staff=request.user, organization=o)
+                for o in selectors.organization_list().filter(pk__in=organization_ids)
+            ),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_upload(request: HttpRequest, name: str) -> HttpResponse:
+    """Upload a file to a data set; a standard data set's file is checked (and repaired)."""
+    dataset = selectors.dataset_by_id_or_name(name, staff=request.user)
+    if dataset is None or not selectors.staff_can_publish(
+        staff=request.user, organization=dataset.organization
+    ):
+        raise Http404
+    resources = list(getattr(dataset, "active_resources", []))
+    choices = [(str(r.pk), r.name) for r in resources if r.is_upload]
+    form = UploadForm(request.POST or None, request.FILES or None, resources=choices)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        limit = services.upload_limit_bytes()
+        try:
+            if upload.size is not None and upload.size > limit:
+                raise CatalogValidationError(
+                    {"upload": [f"ファイルが大きすぎます（上限 {services.upload_limit_text()}）。"]}
+                )
+            content = (str(upload.name), upload.read())
+            chosen = next(
+                (r for r in resources if str(r.pk) == form.cleaned_data["resource"]), None
+            )
+            data = {"name": form.cleaned_data["name"]} if form.cleaned_data["name"] else {}
+            if chosen is None:
+                resource = services.resource_create(
+                    dataset=dataset,
+                    data=data,
+                    staff=request.user,
+                    upload=content,
+                    repair=form.cleaned_data["repair"],
+                )
+            else:
+                resource = services.resource_patch(
+                    resource=chosen,
+                    data=data,
+                    staff=request.user,
+                    upload=content,
+                    repair=form.cleaned_data["repair"],
+                )
+        except CatalogValidationError as exc:
+            for messages in exc.fields.values():
+                for message in messages:
+                    form.add_error("file", message)
+        else:
+            version = selectors.resource_latest_version(resource=resource)
+            return render(
+                request,
+                "opendata/staff_uploaded.html",
+                {"dataset": dataset, "resource": resource, "version": version},
+            )
+    return render(request, "opendata/staff_upload.html", {"dataset": dataset, "form": form})
+
+
+def _dataset_form(request: HttpRequest, *, initial: dict[str, Any] | None = None) -> DatasetForm:
+    organizations = [
+        (o.name, f"{o.title}（{o.lgcode}）")
+        for o in selectors.organization_list().filter(
+            pk__in=selectors.staff_organization_ids(staff=request.user)
+        )
+    ]
+    return DatasetForm(
+        request.POST or None,
+        initial=initial,
+        organizations=organizations,
+        groups=[(g.name, g.title) for g in selectors.group_list()],
+        licenses=[(lic.id, lic.title) for lic in LICENSES.values()],
+        frequencies=[(value, str(label)) for value, label in Dataset.Frequency.choices],
+        standards=list(standard_schemas()),
+    )
+
+
+def _form_errors_from(form: DatasetForm, exc: CatalogValidationError) -> None:
+    for field, messages in exc.fields.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_dataset_new(request: HttpRequest) -> HttpResponse:
+    form = _dataset_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_create(data=form.ckan_data(), staff=request.user)
+        except CatalogValidationError as exc:
+            _form_errors_from(form, exc)
+        except UkaiError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return HttpResponseRedirect(reverse("opendata:staff_upload", args=[dataset.name]))
+    return render(request, "opendata/staff_dataset_form.html", {"form": form, "dataset": None})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = selectors.dataset_by_id_or_name(name, staff=request.user)
+    if dataset is None or not selectors.staff_can_publish(
+        staff=request.user, organization=dataset.organization
+    ):
+        raise Http404
+    initial = {
+        "owner_org": dataset.organization.name,
+        "name": dataset.name,
+        "title": dataset.title,
+        "notes": dataset.notes,
+        "license_id": dataset.license_id,
+        "tags": "、".join(sorted(t.name for t in dataset.tags.all())),
+        "groups": [g.name for g in dataset.groups.all()],
+        "update_frequency": dataset.update_frequency,
+        "standard_dataset": dataset.standard_dataset,
+        "spatial": dataset.spatial,
+        "temporal_start": dataset.temporal_start,
+        "temporal_end": dataset.temporal_end,
+        "contact_name": dataset.contact_name,
+        "contact_email": dataset.contact_email,
+        "private": dataset.private,
+    }
+    form = _dataset_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dataset_update(
+                dataset=dataset, data=form.ckan_data(), staff=request.user, partial=True
+            )
+        except CatalogValidationError as exc:
+            _form_errors_from(form, exc)
+        except UkaiError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return HttpResponseRedirect(reverse("opendata:dataset", args=[dataset.name]))
+    return render(request, "opendata/staff_dataset_form.html", {"form": form, "dataset": dataset})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_publishers(request: HttpRequest) -> HttpResponse:
+    """Who publishes for the organisations the member administers; add or remove them."""
+    managed = [
+        o
+        for o in selectors.organization_list()
+        if selectors.staff_can_manage_publishers(staff=request.user, organization=o)
+    ]
+    if not managed:
+        raise Http404
+    by_name = {o.name: o for o in managed}
+    error = ""
+    if request.method == "POST":
+        organization = by_name.get(request.POST.get("organization", ""))
+        if request.POST.get("remove"):
+            found = (
+                selectors.publisher_list(organizations=managed)
+                .filter(pk=request.POST["remove"] if request.POST["remove"].isdigit() else 0)
+                .first()
+            )
+            if found is not None:
+                services.publisher_remove(publisher=found)
+                return HttpResponseRedirect(reverse("opendata:staff_publishers"))
+            error = "指定された公開担当者が見つかりません。"
+        else:
+            member = (
+                get_user_model()
+                .objects.filter(username=request.POST.get("username", "").strip(), is_active=True)
+                .first()
+            )
+            role = request.POST.get("role", "editor")
+            if organization is None or member is None:
+                error = "組織と職員のユーザー名を正しく指定してください。"
+            else:
+                try:
+                    services.publisher_set(staff=member, organization=organization, role=role)
+                except CatalogValidationError as exc:
+                    error = exc.message_ja
+                else:
+                    return HttpResponseRedirect(reverse("opendata:staff_publishers"))
+    return render(
+        request,
+        "opendata/staff_publishers.html",
+        {
+            "publishers": selectors.publisher_list(organizations=managed),
+            "organizations": managed,
+            "error": error,
+        },
+    )
