@@ -23,6 +23,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("ukai.opendata.urls")),
     path("", include("ukai.plan.urls")),
+    path("chatbot/", include("ukai.chatbot.urls")),
+    path("staff/chatbot/", include("ukai.chatbot.staff_urls")),
     path("procedures/", include("ukai.procedures.urls")),
     path("", include("ukai.core.urls")),
 ]

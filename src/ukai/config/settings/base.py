@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ukai.procedures",
     "ukai.plan",
     "ukai.opendata",
+    "ukai.chatbot",
 ]
 
 MIDDLEWARE = [

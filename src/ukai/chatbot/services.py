@@ -1,0 +1,618 @@
+"""Writes and the answering service of the chatbot.
+
+``faq_answer`` is the one path by which the page and the API answer a resident:
+check the question, rank the public collection, record the exchange (text only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ukai.core.errors import UkaiError
+from ukai.core.service import audit_log
+
+from . import selectors
+from .models import (
+    PUBLIC_COLLECTION,
+    Collection,
+    Conversation,
+    Entry,
+    Field,
+    HandOff,
+    Language,
+    Message,
+)
+from .retrieval import EmbeddingStore, EntryDoc, Index, Ranking, Tuning
+
+logger = logging.getLogger(__name__)
+
+SEED_PATH = Path(__file__).resolve().parent / "data" / "faq_gifu.jsonl"
+SEED_TRANSLATIONS_PATH = SEED_PATH.with_name("faq_gifu_translations.jsonl")
+SEED_PATHS = (SEED_PATH, SEED_TRANSLATIONS_PATH)
+QUESTION_MAX_CHARS = 1000
+_FIELD_BY_LABEL = {str(label): value for value, label in Field.choices}
+# A question needs at least one letter, digit, kana or kanji to be about anything.
+_HAS_WORD = re.compile(r"[0-9A-Za-z\u3040-\u30ff\u3400-\u9fff\uff10-\uff5a]")
+
+
+# --- the index of each collection, one per process --------------------------------------
+
+_index_lock = threading.Lock()
+_indexes: dict[tuple[int, str], tuple[int, Index]] = {}
+_store: EmbeddingStore | None = None
+
+
+_indexes_by_content: dict[str, Index] = {}
+
+
+def _docs_fingerprint(docs: list[EntryDoc]) -> str:
+    """Same texts in the same order give the same index (whatever the ids): no rebuild."""
+    digest = hashlib.sha256()
+    for doc in docs:
+        digest.update(
+            json.dumps(
+                [
+                    doc.id,
+                    doc.question,
+                    list(doc.phrasings),
+                    doc.answer,
+                    str(doc.valid_from),
+                    str(doc.valid_until),
+                ],
+                ensure_ascii=False,
+            ).encode()
+        )
+    return digest.hexdigest()
+
+
+def _embedding_store() -> EmbeddingStore:
+    global _store
+    if _store is None:
+        path = Path(settings.DATA_DIR) / "chatbot" / "embeddings.npz"
+        _store = EmbeddingStore(path)
+    return _store
+
+
+def _index_key(collection: Collection) -> tuple[int, str]:
+    # The creation time tells apart two collections that reused one id.
+    return collection.pk, collection.created_at.isoformat()
+
+
+def collection_index(*, collection: Collection) -> Index:
+    """The collection's index, rebuilt in this process when its entries have changed."""
+    key = _index_key(collection)
+    held = _indexes.get(key)
+    if held is not None and held[0] == collection.index_version:
+        return held[1]
+    with _index_lock:
+        held = _indexes.get(key)
+        if held is not None and held[0] == collection.index_version:
+            return held[1]
+        version = Collection.objects.values_list("index_version", flat=True).get(pk=collection.pk)
+        docs = [
+            EntryDoc(
+                id=entry.pk,
+                question=entry.question,
+                phrasings=[str(p) for p in entry.phrasings or []],
+                answer=entry.answer,
+                valid_from=entry.valid_from,
+                valid_until=entry.valid_until,
+            )
+            for entry in selectors.entry_list_published(collection=collection)
+        ]
+        fingerprint = _docs_fingerprint(docs)
+        cached = _indexes_by_content.get(fingerprint)
+        if cached is not None:
+            index = cached.with_entry_ids([doc.id for doc in docs])
+            _indexes[key] = (version, index)
+            return index
+        started = time.perf_counter()
+        index = Index(docs, store=_embedding_store())
+        # Keep the last two contents: an edit and its undo need no second rebuild.
+        while len(_indexes_by_content) >= 2:
+            _indexes_by_content.pop(next(iter(_indexes_by_content)))
+        _indexes_by_content[fingerprint] = index
+        logger.info(
+            "chatbot index built",
+            extra={
+                "collection": collection.name,
+                "entries": len(docs),
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        )
+        _indexes[key] = (version, index)
+        return index
+
+
+def collection_index_refresh(*, collection_id: int) -> int:
+    """Build the collection's index now and keep its vectors on disk; the entry count."""
+    collection = Collection.objects.get(pk=collection_id)
+    index = collection_index(collection=collection)
+    _embedding_store().save()
+    return len(index)
+
+
+def _collection_changed(collection: Collection) -> None:
+    # Every process sees the new number on its next question and rebuilds; the
+    # caller enqueues ``chatbot_index_refresh`` so that the worker encodes the
+    # changed texts first (tasks.index_refresh_on_commit).
+    Collection.objects.filter(pk=collection.pk).update(index_version=F("index_version") + 1)
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    # The collection whose index must be rebuilt, when anything changed.
+    changed_collection_id: int | None = None
+
+
+def _import_error(line: int, ja: str, en: str) -> str:
+    return f"{line}行目: {ja} / line {line}: {en}"
+
+
+def _optional_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    return date.fromisoformat(str(value))
+
+
+def _entry_values(record: Any, line: int) -> tuple[str, dict[str, Any]]:
+    """The key and model values of one import record; raises ValueError with the message."""
+    if not isinstance(record, dict):
+        raise ValueError(
+            _import_error(line, "JSONのオブジェクトではありません。", "not a JSON object.")
+        )
+    key = str(record.get("id") or "").strip()
+    question = str(record.get("question") or "").strip()
+    answer = str(record.get("answer") or "").strip()
+    if not key or len(key) > 100:
+        raise ValueError(
+            _import_error(
+                line, "id（1〜100文字）が必要です。", "id (1–100 characters) is required."
+            )
+        )
+    if not question or len(question) > 500:
+        raise ValueError(
+            _import_error(
+                line,
+                "question（1〜500文字）が必要です。",
+                "question (1–500 characters) is required.",
+            )
+        )
+    if not answer or len(answer) > 5000:
+        raise ValueError(
+            _import_error(
+                line,
+                "answer（1〜5000文字）が必要です。",
+                "answer (1–5,000 characters) is required.",
+            )
+        )
+    field_value = str(record.get("field") or Field.OTHER)
+    field_value = _FIELD_BY_LABEL.get(field_value, field_value)
+    if field_value not in Field.values:
+        raise ValueError(
+            _import_error(
+                line, f"分野「{field_value}」はありません。", f"unknown field {field_value!r}."
+            )
+        )
+    language = str(record.get("language") or Language.JA)
+    if language not in Language.values:
+        raise ValueError(
+            _import_error(
+                line, f"言語「{language}」はありません。", f"unknown language {language!r}."
+            )
+        )
+    phrasings = record.get("phrasings") or []
+    if not isinstance(phrasings, list) or not all(isinstance(p, str) for p in phrasings):
+        raise ValueError(
+            _import_error(
+                line, "phrasings は文字列のリストです。", "phrasings must be a list of strings."
+            )
+        )
+    status = str(record.get("status") or Entry.Status.PUBLISHED)
+    if status not in Entry.Status.values:
+        raise ValueError(
+            _import_error(line, f"状態「{status}」はありません。", f"unknown status {status!r}.")
+        )
+    try:
+        valid_from = _optional_date(record.get("valid_from"))
+        valid_until = _optional_date(record.get("valid_until"))
+        reviewed_on = _optional_date(record.get("reviewed_on"))
+    except ValueError:
+        raise ValueError(
+            _import_error(
+                line, "日付は 2026-04-01 の形で書いてください。", "dates must look like 2026-04-01."
+            )
+        ) from None
+    translation_of = str(record.get("translation_of") or "").strip()
+    if translation_of and language == Language.JA:
+        raise ValueError(
+            _import_error(
+                line,
+                "翻訳の language は easy-ja か en です。",
+                "a translation's language must be easy-ja or en.",
+            )
+        )
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValueError(
+            _import_error(
+                line, "掲載終了日が開始日より前です。", "valid_until is before valid_from."
+            )
+        )
+    return key, {
+        "question": question,
+        "phrasings": [p.strip() for p in phrasings if p.strip()][:50],
+        "answer": answer,
+        "field": field_value,
+        "department": str(record.get("department") or "")[:50],
+        "language": language,
+        "status": status,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "reviewed_on": reviewed_on,
+        "translation_of": translation_of,
+    }
+
+
+def jsonl_records(text: str) -> list[tuple[int, Any]]:
+    """(line number, parsed value) of each non-empty line; ValueError on invalid JSON."""
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((number, json.loads(line)))
+        except json.JSONDecodeError:
+            raise ValueError(
+                _import_error(number, "JSONとして読めません。", "not valid JSON.")
+            ) from None
+    return records
+
+
+def entries_import(*, collection_name: str, records: list[tuple[int, Any]]) -> ImportResult:
+    """Create or update entries by their id; all or nothing (the first error stops it)."""
+    result = ImportResult()
+    values_by_key: dict[str, dict[str, Any]] = {}
+    for line, record in records:
+        try:
+            key, values = _entry_values(record, line)
+        except ValueError as exc:
+            result.errors.append(str(exc))
+            continue
+        if key in values_by_key:
+            result.errors.append(
+                _import_error(line, f"id「{key}」が重複しています。", f"duplicate id {key!r}.")
+            )
+        values_by_key[key] = values
+    if result.errors:
+        return result
+    with transaction.atomic():
+        collection, _ = Collection.objects.get_or_create(
+            name=collection_name, defaults={"title": collection_name}
+        )
+        existing = {entry.key: entry for entry in collection.entries.all()}
+        # Originals first, so that a translation finds the entry it translates.
+        ordered = sorted(values_by_key.items(), key=lambda item: bool(item[1]["translation_of"]))
+        for key, values in ordered:
+            original_key = values.pop("translation_of")
+            values["translation_of"] = None
+            if original_key:
+                original = existing.get(original_key)
+                if original is None:
+                    transaction.set_rollback(True)
+                    result.errors.append(
+                        f"id「{key}」の翻訳元「{original_key}」がありません。"
+                        f" / {key!r} translates {original_key!r}, which does not exist."
+                    )
+                    return result
+                values["translation_of"] = original
+            entry = existing.get(key)
+            if entry is None:
+                existing[key] = Entry.objects.create(collection=collection, key=key, **values)
+                result.created += 1
+            elif any(getattr(entry, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(entry, name, value)
+                entry.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        if result.created or result.updated:
+            _collection_changed(collection)
+            result.changed_collection_id = collection.pk
+    return result
+
+
+def faq_seed_load(*, paths: tuple[Path, ...] = SEED_PATHS) -> ImportResult:
+    """Load the Gifu City FAQs and their translations into the public collection (idempotent)."""
+    records = [
+        (number, record)
+        for path in paths
+        for number, record in jsonl_records(path.read_text(encoding="utf-8"))
+    ]
+    return entries_import(collection_name=PUBLIC_COLLECTION, records=records)
+
+
+# --- answering ------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    confidence: float
+    entry: Entry | None
+    alternatives: list[Entry]
+    message_id: int | None
+    conversation_id: uuid.UUID | None
+    language: str  # detected in the question (py3langid code)
+    # Set when the answer is shown in another language than the question's.
+    language_note_ja: str = ""
+    language_note_en: str = ""
+
+
+def question_check(question: str) -> str:
+    """The question stripped; UkaiError when it is empty or too long."""
+    text = question.strip()
+    if not text:
+        raise UkaiError(
+            code="question_empty",
+            message_ja="質問を入力してください。",
+            message_en="Please type a question.",
+            status=422,
+            field="question",
+        )
+    if len(text) > QUESTION_MAX_CHARS:
+        raise UkaiError(
+            code="question_too_long",
+            message_ja=f"質問は{QUESTION_MAX_CHARS:,}文字以内で入力してください（{len(text):,}文字あります）。",
+            message_en=f"Please keep the question to {QUESTION_MAX_CHARS:,} characters (it has {len(text):,}).",
+            status=422,
+            field="question",
+        )
+    return text
+
+
+def client_rate_limit(*, client_address: str) -> None:
+    """Count one question from this client; UkaiError 429 beyond the limit per minute.
+
+    The count lives in the cache (never the database) under a hash of the address.
+    """
+    limit = int(getattr(settings, "UKAI_CHATBOT_RATE_LIMIT", 30))
+    window = int(time.time() // 60)
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address}".encode()).hexdigest()[:24]
+    key = f"chatbot:rate:{digest}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count > limit:
+        raise UkaiError(
+            code="rate_limited",
+            message_ja=(
+                "短い時間に質問が多すぎます。1分ほど待ってから、もう一度お試しください。"
+                "お急ぎの場合は、岐阜市役所（代表 058-265-4141）へお電話ください。"
+            ),
+            message_en="Too many questions in a short time. Please wait a minute and try again.",
+            status=429,
+            extra={"retry_after": 60},
+        )
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_LATIN_OR_KANA = re.compile(r"[A-Za-z\u3040-\u30ff]")
+
+
+def language_detect(text: str) -> str:
+    """The question's language: kana means Japanese; otherwise py3langid decides."""
+    if _KANA.search(text):
+        return "ja"
+    if not _LATIN_OR_KANA.search(text) and len(text) <= 12:
+        return "ja"  # a few kanji (住民票, 国民健康保険) are a Japanese resident's keywords
+    import py3langid
+
+    code, _ = py3langid.classify(text)
+    return str(code)
+
+
+def _wanted_language(detected: str) -> str:
+    if detected == "ja":
+        return Language.JA
+    if detected == "en":
+        return Language.EN
+    return Language.EASY_JA
+
+
+def _shown_version(entry: Entry, versions: dict[tuple[int, str], Entry], wanted: str) -> Entry:
+    """The version of ``entry`` (an original) to show to a reader of ``wanted``."""
+    if wanted == Language.JA:
+        return entry
+    preference = [wanted, Language.EASY_JA] if wanted == Language.EN else [Language.EASY_JA]
+    for language in preference:
+        found = versions.get((entry.pk, language))
+        if found is not None:
+            return found
+    return entry
+
+
+def tuning_current() -> Tuning:
+    return Tuning.load()
+
+
+def collection_rank(
+    *, collection: Collection, question: str, limit: int = 10, day: date | None = None
+) -> Ranking:
+    """Rank the collection's entries for the question (no checks, nothing recorded)."""
+    return collection_index(collection=collection).rank(
+        question, tuning=tuning_current(), limit=limit, day=day
+    )
+
+
+def faq_answer(
+    *,
+    question: str,
+    channel: str = "web",
+    conversation_id: uuid.UUID | None = None,
+    record: bool = True,
+) -> Answer:
+    """Answer a resident's question from the public collection and record the exchange."""
+    text = question_check(question)
+    collection = selectors.collection_get(name=PUBLIC_COLLECTION)
+    has_words = bool(_HAS_WORD.search(text))
+    if collection is None or not has_words:
+        ranking = Ranking(results=[], confidence=0.0, answered=False)
+    else:
+        ranking = collection_rank(
+            collection=collection, question=text, limit=12, day=timezone.localdate()
+        )
+    found = selectors.entries_by_id(ids=[r.entry_id for r in ranking.results])
+    # A hit on a translation counts for its original: one result per original entry.
+    originals: list[Entry] = []
+    for result in ranking.results:
+        hit = found.get(result.entry_id)
+        if hit is None:
+            continue
+        original = hit.translation_of if hit.translation_of_id is not None else hit
+        if original is not None and all(o.pk != original.pk for o in originals):
+            originals.append(original)
+    language = language_detect(text) if has_words else ""
+    wanted = _wanted_language(language or "ja")
+    versions = selectors.entry_translations(originals=originals)
+    shown = [_shown_version(o, versions, wanted) for o in originals[:4]]
+    entry_shown = shown[0] if ranking.answered and shown else None
+    alternatives = shown[1:4] if entry_shown is not None else shown[:3]
+    answer = Answer(
+        question=text,
+        answered=entry_shown is not None,
+        confidence=round(ranking.confidence, 4),
+        entry=entry_shown,
+        alternatives=alternatives,
+        message_id=None,
+        conversation_id=None,
+        language=language,
+    )
+    if entry_shown is not None and wanted != Language.JA and entry_shown.language != wanted:
+        if entry_shown.language == Language.EASY_JA:
+            answer.language_note_ja = (
+                "この回答は、まだ翻訳がないため、やさしい日本語で表示しています。"
+            )
+            answer.language_note_en = "No translation yet: this answer is shown in easy Japanese."
+        else:
+            answer.language_note_ja = "この回答は、まだ翻訳がないため、日本語で表示しています。"
+            answer.language_note_en = "No translation yet: this answer is shown in Japanese."
+    ranked = originals
+    if record and has_words:
+        with transaction.atomic():
+            conversation = None
+            if conversation_id is not None:
+                conversation = Conversation.objects.filter(pk=conversation_id).first()
+            if conversation is None:
+                conversation = Conversation.objects.create(channel=channel[:10])
+            closest = ranked[0] if ranked else None
+            message = Message.objects.create(
+                conversation=conversation,
+                question=text,
+                language=language[:16],
+                answered=answer.answered,
+                confidence=answer.confidence,
+                entry=originals[0] if answer.answered else None,
+                field=closest.field if closest is not None else "",
+                department=closest.department if closest is not None else "",
+            )
+        answer.message_id = message.pk
+        answer.conversation_id = conversation.pk
+    return answer
+
+
+def message_feedback(*, message_id: int, helpful: bool) -> Message:
+    """Record whether the answer helped; UkaiError 404 for an unknown message."""
+    message = Message.objects.filter(pk=message_id).first() if 0 < message_id < 2**63 else None
+    if message is None:
+        raise UkaiError(
+            code="message_not_found",
+            message_ja="この回答は見つかりません。もう一度質問してください。",
+            message_en="This answer was not found. Please ask again.",
+            status=404,
+        )
+    Message.objects.filter(pk=message.pk).update(helpful=helpful)
+    message.helpful = helpful
+    return message
+
+
+# Inquiries whose closest entry has no department go to the public hearing division.
+HANDOFF_DEFAULT_DEPARTMENT = "koho-kocho"
+
+
+def message_hand_off(*, message_id: int, contact: str, details: str) -> HandOff:
+    """Pass an answered-or-not question to its department with the resident's contact."""
+    contact = contact.strip()
+    details = details.strip()
+    if not contact or len(contact) > 200:
+        raise UkaiError(
+            code="handoff_contact_required",
+            message_ja="ご連絡先（メールアドレスまたは電話番号、200文字以内）を入力してください。",
+            message_en="Please give an e-mail address or phone number (up to 200 characters).",
+            status=422,
+            field="contact",
+        )
+    if len(details) > 2000:
+        raise UkaiError(
+            code="handoff_details_too_long",
+            message_ja="補足は2,000文字以内で入力してください。",
+            message_en="Please keep the details to 2,000 characters.",
+            status=422,
+            field="details",
+        )
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update().filter(pk=message_id).first()
+            if 0 < message_id < 2**63
+            else None
+        )
+        if message is None:
+            raise UkaiError(
+                code="message_not_found",
+                message_ja="この質問は見つかりません。もう一度質問してください。",
+                message_en="This question was not found. Please ask again.",
+                status=404,
+            )
+        if message.handed_off:
+            raise UkaiError(
+                code="handoff_exists",
+                message_ja="この質問はすでに担当課へお送りしました。",
+                message_en="This question has already been sent to the department.",
+                status=409,
+            )
+        handoff = HandOff.objects.create(
+            message=message,
+            department=message.department or HANDOFF_DEFAULT_DEPARTMENT,
+            details=details,
+            contact=contact,
+        )
+        Message.objects.filter(pk=message.pk).update(handed_off=True)
+        audit_log(action="create", obj=handoff, purpose="チャットボットから担当課への問い合わせ")
+    return handoff
