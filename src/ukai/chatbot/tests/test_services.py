@@ -198,8 +198,10 @@ def test_kpis_are_computed_from_the_data(seeded):
         assert result["description"]
 
 
+# The worker manages its own connections and transactions, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_changed_entries_rebuild_the_index_in_the_worker(
-    db, real_encoder, django_capture_on_commit_callbacks, settings, tmp_path
+    real_encoder, django_capture_on_commit_callbacks, settings, tmp_path
 ):
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
