@@ -35,11 +35,19 @@ def daily_collection_pending() -> bool:
     ).exists()
 
 
-def daily_collection_schedule() -> bool:
-    """Queue the next daily collection unless one is waiting; True if queued."""
+def daily_collection_schedule(*, first_run_now: bool = False) -> bool:
+    """Queue the next daily collection unless one is waiting; True if queued.
+
+    With ``first_run_now``, a plan that has never been collected is collected at
+    once, so that a new instance (and the demo) shows figures as soon as the
+    worker runs; otherwise the run waits for 02:00.
+    """
     if daily_collection_pending():
         return False
-    plan_collect_daily.using(run_after=next_run_at()).enqueue()
+    from .models import CollectorRun
+
+    now = first_run_now and not CollectorRun.objects.exists()
+    plan_collect_daily.using(run_after=None if now else next_run_at()).enqueue()
     return True
 
 

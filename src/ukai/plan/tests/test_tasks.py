@@ -32,3 +32,26 @@ def test_plan_collect_command(capsys):
     assert "no_data" in out
     call_command("plan_collect", "--schedule")
     assert "登録しました" in capsys.readouterr().out
+
+
+def test_a_plan_never_collected_is_collected_at_once_when_seeded():
+    from django_tasks_db.models import get_date_max
+
+    assert daily_collection_schedule(first_run_now=True) is True
+    queued = DBTaskResult.objects.get(task_path=plan_collect_daily.module_path)
+    assert queued.run_after == get_date_max()  # django-tasks-db: "no delay"
+    assert DBTaskResult.objects.ready().filter(pk=queued.pk).exists()
+
+
+def test_once_collected_the_seed_schedules_the_night_run():
+    from django_tasks_db.models import get_date_max
+
+    plan = factories.seeded_plan()
+    indicator = plan.policies.first().measures.first().indicators.first()
+    CollectorRun.objects.create(
+        indicator=indicator, collector_id="x", status=CollectorRun.Status.OK
+    )
+    assert daily_collection_schedule(first_run_now=True) is True
+    queued = DBTaskResult.objects.get(task_path=plan_collect_daily.module_path)
+    assert queued.run_after != get_date_max()
+    assert not DBTaskResult.objects.ready().filter(pk=queued.pk).exists()

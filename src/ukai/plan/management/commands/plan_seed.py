@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = plan_seed_load()
-        if not options["no_schedule"] and daily_collection_schedule():
+        if not options["no_schedule"] and daily_collection_schedule(first_run_now=True):
             self.stdout.write("毎日02:00の指標の自動集計をワーカーに登録しました。")
         self.stdout.write(
             f"{summary.plan.name}（{summary.plan.start_fy}〜{summary.plan.end_fy}年度）: "
