@@ -8,3 +8,9 @@ class ChatbotConfig(AppConfig):
     verbose_name = _("AIチャットボット")
     # The public bot answers on the internet zone; staff edit entries on the LGWAN zone.
     ukai_zones = ("internet", "lgwan")
+    # The core's staff navigation links here (see core.templatetags.ukai_tags).
+    ukai_staff_page = (
+        "chatbot_staff:home",
+        _("チャットボットの運用"),
+        _("担当課への問い合わせ、答えられなかった質問、見直し時期を過ぎたFAQを確認します。"),
+    )

@@ -10,8 +10,9 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django import template
+from django.apps import apps
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, gettext, override
@@ -84,6 +85,31 @@ class StaffLink:
     url: str
 
 
+def module_staff_links(staff: Staff) -> list[StaffLink]:
+    """Each installed module's staff page, declared on its AppConfig.
+
+    A module sets ``ukai_staff_page = ("url name", label, description)`` and,
+    optionally, ``ukai_staff_roles`` (the roles shown the link; all staff when
+    unset). The page itself still checks permissions; the core imports nothing
+    of the module.
+    """
+    links = []
+    for config in apps.get_app_configs():
+        page = getattr(config, "ukai_staff_page", None)
+        if page is None:
+            continue
+        roles = getattr(config, "ukai_staff_roles", None)
+        if roles is not None and not (staff.is_superuser or staff.role in roles):
+            continue
+        url_name, label, description = page
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        links.append(StaffLink(config.label, label, description, url))
+    return links
+
+
 @register.simple_tag
 def staff_links(staff: Staff) -> list[StaffLink]:
     """The staff pages this member may open, for the staff navigation and home page."""
@@ -107,6 +133,7 @@ def staff_links(staff: Staff) -> list[StaffLink]:
             reverse("core:totp_enrol"),
         ),
     ]
+    links += module_staff_links(staff)
     if access.staff_can_read_audit_log(staff=staff):
         links.append(
             StaffLink(

@@ -575,3 +575,14 @@ def test_control_characters_in_a_page_request_get_a_bilingual_400(client):
     text = response.content.decode()
     assert "制御文字" in text
     assert "control characters" in text
+
+
+def test_staff_navigation_links_the_modules_staff_pages_by_role(client, demo):
+    staff_client_login(client, staff_named("cio"))
+    page = text(client.get("/staff/"))
+    assert "計画の進捗管理" in page  # the CIO reads the plan dashboard
+    client.logout()
+    staff_client_login(client, staff_named("counter"))
+    page = text(client.get("/staff/"))
+    assert "計画の進捗管理" not in page
+    assert "オープンデータの公開" in page  # no role restriction declared
