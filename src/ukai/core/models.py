@@ -6,24 +6,11 @@ import hashlib
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .japanese.errors import JapaneseInputError
-from .japanese.lgcode import lgcode_normalize
-
-
-def validate_lgcode(value: str) -> None:
-    try:
-        normalized = lgcode_normalize(value)
-    except JapaneseInputError as exc:
-        raise ValidationError(exc.message_ja, code=exc.code) from exc
-    if normalized != value:
-        raise ValidationError(
-            "全国地方公共団体コードは検査数字を含む6桁で保存してください。", code="lgcode_format"
-        )
+from .validators import validate_lgcode
 
 
 class PersonalData:

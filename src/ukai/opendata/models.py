@@ -9,14 +9,12 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ukai.core.japanese.errors import JapaneseInputError
-from ukai.core.japanese.lgcode import lgcode_normalize
 from ukai.core.service import PersonalData
+from ukai.core.validators import validate_lgcode
 
 # CKAN's rule for names: 2–100 characters, lowercase ASCII letters, digits, - and _.
 NAME_PATTERN = r"^[a-z0-9_-]{2,100}$"
@@ -25,17 +23,6 @@ name_validator = RegexValidator(
     message=_("名前（URL）は2〜100文字の半角英小文字・数字・-・_で入力してください。"),
     code="name_format",
 )
-
-
-def validate_lgcode(value: str) -> None:
-    try:
-        normalized = lgcode_normalize(value)
-    except JapaneseInputError as exc:
-        raise ValidationError(exc.message_ja, code=exc.code) from exc
-    if normalized != value:
-        raise ValidationError(
-            "全国地方公共団体コードは検査数字を含む6桁で保存してください。", code="lgcode_format"
-        )
 
 
 class Organization(models.Model):

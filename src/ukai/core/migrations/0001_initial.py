@@ -5,6 +5,7 @@ import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
 import ukai.core.models
+import ukai.core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +23,7 @@ class Migration(migrations.Migration):
             name='Municipality',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, validators=[ukai.core.models.validate_lgcode], verbose_name='全国地方公共団体コード')),
+                ('code', models.CharField(max_length=6, unique=True, validators=[ukai.core.validators.validate_lgcode], verbose_name='全国地方公共団体コード')),
                 ('name', models.CharField(max_length=100, verbose_name='名称')),
                 ('name_kana', models.CharField(max_length=200, verbose_name='名称（カナ）')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='名称（英語）')),

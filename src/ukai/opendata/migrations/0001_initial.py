@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import ukai.core.validators
 import ukai.opendata.models
 import uuid
 from django.conf import settings
@@ -39,7 +40,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=100, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9_-]{2,100}$', code='name_format', message='名前（URL）は2〜100文字の半角英小文字・数字・-・_で入力してください。')], verbose_name='名前（URL）')),
                 ('title', models.CharField(max_length=200, verbose_name='名称')),
                 ('title_en', models.CharField(blank=True, max_length=200, verbose_name='名称（英語）')),
-                ('lgcode', models.CharField(max_length=6, unique=True, validators=[ukai.opendata.models.validate_lgcode], verbose_name='全国地方公共団体コード')),
+                ('lgcode', models.CharField(max_length=6, unique=True, validators=[ukai.core.validators.validate_lgcode], verbose_name='全国地方公共団体コード')),
                 ('description', models.TextField(blank=True, verbose_name='説明')),
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
             ],

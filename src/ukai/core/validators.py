@@ -1,0 +1,20 @@
+"""Django field validators built on ``core.japanese``, for every module's models and forms."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from .japanese.errors import JapaneseInputError
+from .japanese.lgcode import lgcode_normalize
+
+
+def validate_lgcode(value: str) -> None:
+    """A stored 全国地方公共団体コード: six digits with the right check digit."""
+    try:
+        normalized = lgcode_normalize(value)
+    except JapaneseInputError as exc:
+        raise ValidationError(exc.message_ja, code=exc.code) from exc
+    if normalized != value:
+        raise ValidationError(
+            "全国地方公共団体コードは検査数字を含む6桁で保存してください。", code="lgcode_format"
+        )
