@@ -73,6 +73,7 @@ class Collection(models.Model):
 class Entry(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("下書き")
+        REVIEW = "review", _("審査中")
         PUBLISHED = "published", _("公開")
 
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="entries")
@@ -98,6 +99,18 @@ class Entry(models.Model):
         related_name="translations",
         verbose_name=_("翻訳元"),
     )
+    # A staff edit of a published entry waiting for review: the published text stays
+    # live until it is approved (docs/adr/0032). Never indexed, never answered.
+    revision_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pending_revision",
+        verbose_name=_("改訂元"),
+    )
+    # Why the reviewer returned the draft; cleared when it is submitted again.
+    review_comment = models.TextField(_("差し戻しの理由"), max_length=1000, blank=True)
     valid_from = models.DateField(_("掲載開始日"), null=True, blank=True)
     valid_until = models.DateField(_("掲載終了日"), null=True, blank=True)
     reviewed_on = models.DateField(_("最終確認日"), null=True, blank=True)

@@ -127,8 +127,16 @@ STALE_AFTER_DAYS = 365
 
 
 def entry_list_stale(*, as_of: date, department_codes: set[str] | None) -> QuerySet[Entry]:
-    """Public entries past their review (not reviewed within a year) or their validity."""
-    entries = Entry.objects.filter(collection__name=PUBLIC_COLLECTION, translation_of__isnull=True)
+    """Published entries past their review (not reviewed within a year) or their validity.
+
+    Drafts and pending revisions are not live, so not stale: they wait for review.
+    """
+    entries = Entry.objects.filter(
+        collection__name=PUBLIC_COLLECTION,
+        status=Entry.Status.PUBLISHED,
+        translation_of__isnull=True,
+        revision_of__isnull=True,
+    )
     if department_codes is not None:
         entries = entries.filter(department__in=department_codes)
     overdue = as_of - timedelta(days=STALE_AFTER_DAYS)
@@ -190,3 +198,61 @@ def handoff_list(*, department_codes: set[str] | None, limit: int = 100) -> list
     if department_codes is not None:
         handoffs = handoffs.filter(department__in=department_codes)
     return list(handoffs[:limit])
+
+
+def entry_list_for_staff(
+    *,
+    department_codes: set[str] | None,
+    as_of: date,
+    field: str = "",
+    status: str = "",
+    stale: bool = False,
+    text: str = "",
+) -> QuerySet[Entry]:
+    """Entries of the public collection for the staff list (no pending revisions).
+
+    ``status`` "draft" or "review" also finds published entries whose pending
+    revision is in that state; ``stale`` is the staff page's rule (a year since the
+    last review, or past the validity end) applied to published entries.
+    """
+    entries = Entry.objects.filter(
+        collection__name=PUBLIC_COLLECTION, revision_of__isnull=True
+    ).select_related("pending_revision")
+    if department_codes is not None:
+        entries = entries.filter(department__in=department_codes)
+    if field:
+        entries = entries.filter(field=field)
+    if status == Entry.Status.PUBLISHED:
+        entries = entries.filter(status=Entry.Status.PUBLISHED)
+    elif status:
+        entries = entries.filter(Q(status=status) | Q(pending_revision__status=status))
+    if stale:
+        overdue = as_of - timedelta(days=STALE_AFTER_DAYS)
+        entries = entries.filter(status=Entry.Status.PUBLISHED).filter(
+            Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=overdue) | Q(valid_until__lt=as_of)
+        )
+    for word in text.split()[:5]:
+        entries = entries.filter(
+            Q(question__icontains=word) | Q(answer__icontains=word) | Q(key__iexact=word)
+        )
+    return entries.order_by("field", "key")
+
+
+def entry_is_stale(*, entry: Entry, as_of: date) -> bool:
+    if entry.status != Entry.Status.PUBLISHED:
+        return False
+    overdue = as_of - timedelta(days=STALE_AFTER_DAYS)
+    return (
+        entry.reviewed_on is None
+        or entry.reviewed_on < overdue
+        or (entry.valid_until is not None and entry.valid_until < as_of)
+    )
+
+
+def entry_get_for_staff(*, entry_id: int) -> Entry | None:
+    """An entry of the public collection (not a pending revision) by id."""
+    if not 0 < entry_id < 2**63:
+        return None
+    return Entry.objects.filter(
+        pk=entry_id, collection__name=PUBLIC_COLLECTION, revision_of__isnull=True
+    ).first()

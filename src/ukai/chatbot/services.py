@@ -25,7 +25,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from ukai.core.errors import UkaiError
-from ukai.core.service import audit_log
+from ukai.core.service import (
+    Role,
+    audit_log,
+    department_list,
+    municipality_current,
+    staff_department_ids,
+)
 
 from . import selectors
 from .models import (
@@ -616,3 +622,235 @@ def message_hand_off(*, message_id: int, contact: str, details: str) -> HandOff:
         Message.objects.filter(pk=message.pk).update(handed_off=True)
         audit_log(action="create", obj=handoff, purpose="チャットボットから担当課への問い合わせ")
     return handoff
+
+
+# --- staff editing with a review step (docs/adr/0032) -----------------------------------
+
+# Limits of what staff type; the same as the import's (docs/chatbot.md).
+ENTRY_QUESTION_MAX_CHARS = 500
+ENTRY_ANSWER_MAX_CHARS = 5000
+ENTRY_PHRASING_MAX_CHARS = 500
+ENTRY_PHRASINGS_MAX = 50
+# The fields a staff edit sets; a pending revision copies them onto its entry on approval.
+ENTRY_EDITABLE_FIELDS = (
+    "question",
+    "phrasings",
+    "answer",
+    "field",
+    "department",
+    "language",
+    "valid_from",
+    "valid_until",
+)
+# Who edit and approve every department's entries.
+_ALL_DEPARTMENTS_ROLES = {Role.ADMIN, Role.ICT}
+
+
+def staff_department_codes(*, staff: Any) -> set[str]:
+    """Codes of the departments the staff member belongs to (課 under their 部 included)."""
+    municipality = municipality_current()
+    ids = staff_department_ids(staff=staff)
+    if municipality is None or not ids:
+        return set()
+    return set(
+        department_list(municipality=municipality).filter(pk__in=ids).values_list("code", flat=True)
+    )
+
+
+def staff_edits_all_entries(*, staff: Any) -> bool:
+    return bool(staff.is_active and (staff.is_superuser or staff.role in _ALL_DEPARTMENTS_ROLES))
+
+
+def entry_edit_scope(*, staff: Any) -> set[str] | None:
+    """The department codes whose entries the staff member may edit; None for all."""
+    if staff_edits_all_entries(staff=staff):
+        return None
+    return staff_department_codes(staff=staff) if staff.is_active else set()
+
+
+def entry_can_edit(*, staff: Any, entry: Entry) -> bool:
+    scope = entry_edit_scope(staff=staff)
+    return scope is None or entry.department in scope
+
+
+def entry_can_approve(*, staff: Any, entry: Entry) -> bool:
+    """ICT and admins approve any entry; a manager (所属長) those of their departments."""
+    if staff_edits_all_entries(staff=staff):
+        return True
+    return bool(
+        staff.is_active
+        and staff.role == Role.MANAGER
+        and entry.department in staff_department_codes(staff=staff)
+    )
+
+
+def _forbidden() -> UkaiError:
+    return UkaiError(
+        code="entry_forbidden",
+        message_ja="このFAQを編集・審査する権限がありません。",
+        message_en="You may not edit or review this FAQ entry.",
+        status=403,
+    )
+
+
+def _wrong_status(ja: str, en: str) -> UkaiError:
+    return UkaiError(code="entry_wrong_status", message_ja=ja, message_en=en, status=409)
+
+
+def entry_working_copy(*, entry: Entry) -> Entry:
+    """What staff edit: the pending revision of a published entry, else the entry itself."""
+    revision = Entry.objects.filter(revision_of=entry).first()
+    return revision if revision is not None else entry
+
+
+def _new_key() -> str:
+    return f"staff-{uuid.uuid4().hex[:12]}"
+
+
+def entry_save_draft(*, staff: Any, values: dict[str, Any], entry: Entry | None = None) -> Entry:
+    """Create an entry or save an edit as a draft; returns the working copy saved.
+
+    A published entry is never changed here: the edit goes into its pending revision.
+    ``values`` are the already validated ``ENTRY_EDITABLE_FIELDS``.
+    """
+    scope = entry_edit_scope(staff=staff)
+    if scope is not None and values["department"] not in scope:
+        raise _forbidden()
+    with transaction.atomic():
+        if entry is None:
+            collection, _ = Collection.objects.get_or_create(
+                name=PUBLIC_COLLECTION, defaults={"title": PUBLIC_COLLECTION}
+            )
+            draft = Entry.objects.create(
+                collection=collection, key=_new_key(), status=Entry.Status.DRAFT, **values
+            )
+            audit_log(action="create", obj=draft, purpose="FAQの作成（下書き）")
+            return draft
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if not entry_can_edit(staff=staff, entry=entry):
+            raise _forbidden()
+        if entry.status == Entry.Status.PUBLISHED:
+            draft = Entry.objects.filter(revision_of=entry).first() or Entry(
+                collection=entry.collection,
+                key=_new_key(),
+                revision_of=entry,
+                translation_of=entry.translation_of,
+                reviewed_on=entry.reviewed_on,
+            )
+            created = draft.pk is None
+        else:
+            draft, created = entry, False
+        for name, value in values.items():
+            setattr(draft, name, value)
+        draft.status = Entry.Status.DRAFT
+        draft.save()
+        audit_log(
+            action="create" if created else "update",
+            obj=draft,
+            purpose="公開中のFAQの改訂（下書き）"
+            if draft.revision_of_id
+            else "FAQの編集（下書き）",
+        )
+        return draft
+
+
+def entry_submit(*, staff: Any, draft: Entry) -> Entry:
+    """Send a draft (a new entry or a pending revision) to review."""
+    with transaction.atomic():
+        draft = Entry.objects.select_for_update().get(pk=draft.pk)
+        if not entry_can_edit(staff=staff, entry=draft):
+            raise _forbidden()
+        if draft.status != Entry.Status.DRAFT:
+            raise _wrong_status(
+                "下書きだけを審査に回せます。", "Only a draft can be submitted for review."
+            )
+        draft.status = Entry.Status.REVIEW
+        draft.review_comment = ""
+        draft.save(update_fields=["status", "review_comment", "updated_at"])
+        audit_log(action="update", obj=draft, purpose="FAQを審査に回す")
+    return draft
+
+
+@dataclass
+class Approval:
+    entry: Entry  # the published entry
+    changed_collection_id: int
+
+
+def entry_approve(*, staff: Any, draft: Entry, today: date) -> Approval:
+    """Publish a draft in review: a pending revision replaces its entry's text."""
+    with transaction.atomic():
+        draft = Entry.objects.select_for_update().get(pk=draft.pk)
+        if not entry_can_approve(staff=staff, entry=draft):
+            raise _forbidden()
+        if draft.status != Entry.Status.REVIEW:
+            raise _wrong_status(
+                "審査中のFAQだけを承認できます。", "Only an entry in review can be approved."
+            )
+        published = draft
+        if draft.revision_of_id is not None:
+            published = Entry.objects.select_for_update().get(pk=draft.revision_of_id)
+            for name in ENTRY_EDITABLE_FIELDS:
+                setattr(published, name, getattr(draft, name))
+            draft.delete()
+        published.status = Entry.Status.PUBLISHED
+        published.review_comment = ""
+        published.reviewed_on = today
+        published.save()
+        audit_log(action="update", obj=published, purpose="FAQの承認・公開")
+        _collection_changed(published.collection)
+    return Approval(entry=published, changed_collection_id=published.collection_id)
+
+
+def entry_return(*, staff: Any, draft: Entry, comment: str) -> Entry:
+    """Send a draft in review back to its department with the reviewer's comment."""
+    comment = comment.strip()
+    if not comment or len(comment) > 1000:
+        raise UkaiError(
+            code="review_comment_required",
+            message_ja="差し戻しの理由（1,000文字以内）を入力してください。",
+            message_en="Please give the reason for returning it (up to 1,000 characters).",
+            status=422,
+            field="comment",
+        )
+    with transaction.atomic():
+        draft = Entry.objects.select_for_update().get(pk=draft.pk)
+        if not entry_can_approve(staff=staff, entry=draft):
+            raise _forbidden()
+        if draft.status != Entry.Status.REVIEW:
+            raise _wrong_status(
+                "審査中のFAQだけを差し戻せます。", "Only an entry in review can be returned."
+            )
+        draft.status = Entry.Status.DRAFT
+        draft.review_comment = comment
+        draft.save(update_fields=["status", "review_comment", "updated_at"])
+        audit_log(action="update", obj=draft, purpose="FAQの差し戻し")
+    return draft
+
+
+def entry_phrasing_propose(*, staff: Any, entry: Entry, phrasing: str) -> Entry:
+    """Add a resident's question as a phrasing of ``entry``, sent to review at once."""
+    phrasing = phrasing.strip()[:ENTRY_PHRASING_MAX_CHARS]
+    if not phrasing:
+        raise UkaiError(
+            code="phrasing_empty",
+            message_ja="言い換えにする質問がありません。",
+            message_en="There is no question to add as a phrasing.",
+            status=422,
+        )
+    if not entry_can_edit(staff=staff, entry=entry):
+        raise _forbidden()
+    with transaction.atomic():
+        current = entry_working_copy(entry=entry)
+        if current.status == Entry.Status.REVIEW:
+            raise _wrong_status(
+                "このFAQは審査中です。審査が終わってから追加してください。",
+                "This entry is in review; add the phrasing after the review.",
+            )
+        values = {name: getattr(current, name) for name in ENTRY_EDITABLE_FIELDS}
+        phrasings = [str(p) for p in values["phrasings"] or []]
+        if phrasing not in phrasings and phrasing != current.question:
+            phrasings.append(phrasing)
+        values["phrasings"] = phrasings[:ENTRY_PHRASINGS_MAX]
+        draft = entry_save_draft(staff=staff, values=values, entry=entry)
+        return entry_submit(staff=staff, draft=draft)

@@ -1,0 +1,324 @@
+"""Staff editing of FAQ entries: who may edit and approve, the review flow, validation, audit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from ukai.chatbot import selectors, services
+from ukai.chatbot.models import PUBLIC_COLLECTION, Collection, Entry
+from ukai.core.testing.staff import staff_client_login
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/staff/chatbot/entries/"
+NEW_URL = "/staff/chatbot/entries/new/"
+
+
+def edit_url(entry: Entry) -> str:
+    return f"/staff/chatbot/entries/{entry.pk}/"
+
+
+@pytest.fixture
+def demo(db):
+    """Gifu City's departments and demo staff; without the demo's FAQs (tests make their own)."""
+    call_command("ukai_demo", verbosity=0)
+    Entry.objects.all().delete()
+
+
+@pytest.fixture
+def public(db) -> Collection:
+    collection, _ = Collection.objects.get_or_create(name=PUBLIC_COLLECTION)
+    return collection
+
+
+def make_entry(collection: Collection, key: str, department: str, **values) -> Entry:
+    defaults = {
+        "question": f"{key}の質問",
+        "answer": f"{key}の回答",
+        "field": "kaigo",
+        "status": Entry.Status.PUBLISHED,
+        "reviewed_on": timezone.localdate(),
+    }
+    return Entry.objects.create(
+        collection=collection, key=key, department=department, **{**defaults, **values}
+    )
+
+
+def login(client, username: str):
+    staff = get_user_model().objects.get(username=username)
+    staff_client_login(client, staff)
+    return staff
+
+
+def audit_purposes(entry: Entry) -> list[str]:
+    """The purposes of the entry's audit events, oldest first, as the audit log page lists them."""
+    reader = Client()
+    staff_client_login(reader, get_user_model().objects.get(username="admin"))
+    response = reader.get(
+        "/staff/audit/", {"object_type": "chatbot.entry", "object_id": str(entry.pk)}
+    )
+    assert response.status_code == 200
+    events = sorted(response.context["page"].object_list, key=lambda event: event.pk)
+    return [event.purpose for event in events]
+
+
+FORM = {
+    "question": "介護保険の住所変更はどうすればよいですか。",
+    "phrasings": "介護保険 引っ越し\n介護保険証の住所",
+    "answer": "介護保険課の窓口で手続きしてください。https://www.city.gifu.lg.jp/",
+    "field": "kaigo",
+    "department": "kaigo-hoken",
+    "language": "ja",
+    "valid_from": "",
+    "valid_until": "",
+}
+
+
+def test_pages_need_a_signed_in_member_of_staff(client, db):
+    for url in (LIST_URL, NEW_URL, "/staff/chatbot/phrasings/new/?question=x"):
+        assert client.get(url).status_code == 302
+
+
+def test_list_shows_the_viewers_departments_and_filters(client, demo, public):
+    today = timezone.localdate()
+    make_entry(public, "kaigo-a", "kaigo-hoken", question="要介護認定の申請")
+    make_entry(public, "kaigo-old", "kaigo-hoken", reviewed_on=today - timedelta(days=400))
+    make_entry(public, "kaigo-draft", "kaigo-hoken", status=Entry.Status.DRAFT)
+    make_entry(public, "shimin-a", "shimin", field="koseki")
+    login(client, "manager")  # 介護保険課
+    response = client.get(LIST_URL)
+    assert response.status_code == 200
+    keys = {entry.key for entry, *_ in response.context["rows"]}
+    assert keys == {"kaigo-a", "kaigo-old", "kaigo-draft"}
+    stale = client.get(LIST_URL, {"stale": "1"}).context["rows"]
+    assert [entry.key for entry, *_ in stale] == ["kaigo-old"]
+    drafts = client.get(LIST_URL, {"status": "draft"}).context["rows"]
+    assert [entry.key for entry, *_ in drafts] == ["kaigo-draft"]
+    found = client.get(LIST_URL, {"q": "要介護"}).context["rows"]
+    assert [entry.key for entry, *_ in found] == ["kaigo-a"]
+    assert client.get(LIST_URL, {"field": "koseki"}).context["rows"] == []
+    client.logout()
+    login(client, "ict")
+    keys = {entry.key for entry, *_ in client.get(LIST_URL).context["rows"]}
+    assert "shimin-a" in keys
+
+
+def test_list_is_paginated_by_fifty(client, demo, public):
+    for number in range(51):
+        make_entry(public, f"k{number:03}", "kaigo-hoken")
+    login(client, "manager")
+    first = client.get(LIST_URL)
+    assert len(first.context["rows"]) == 50
+    html = first.content.decode()
+    assert 'aria-label="ページ送り"' in html
+    assert 'aria-current="page"' in html
+    assert len(client.get(LIST_URL, {"page": 2}).context["rows"]) == 1
+
+
+def test_counter_staff_of_another_department_cannot_edit(client, demo, public):
+    entry = make_entry(public, "kaigo-a", "kaigo-hoken")
+    login(client, "counter")  # 市民課
+    assert client.get(edit_url(entry)).status_code == 403
+    response = client.post(edit_url(entry), {**FORM, "action": "save"})
+    assert response.status_code == 403
+    assert not Entry.objects.filter(revision_of=entry).exists()
+    # Nor create one for a department that is not theirs.
+    response = client.post(NEW_URL, {**FORM, "action": "save"})
+    assert response.status_code == 400
+    assert "あなたの課から選んでください" in response.content.decode()
+    assert Entry.objects.count() == 1
+
+
+def test_department_staff_create_and_submit_but_cannot_approve(client, demo, public):
+    login(client, "department")  # 子ども支援課
+    values = {**FORM, "field": "childcare", "department": "kodomo-shien"}
+    response = client.post(NEW_URL, {**values, "action": "save"})
+    assert response.status_code == 302
+    entry = Entry.objects.get(question=FORM["question"])
+    assert entry.status == Entry.Status.DRAFT
+    assert entry.phrasings == ["介護保険 引っ越し", "介護保険証の住所"]
+    assert not selectors.entry_list_published(collection=public).filter(pk=entry.pk).exists()
+    response = client.post(edit_url(entry), {**values, "action": "submit"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.REVIEW
+    assert client.post(edit_url(entry), {"action": "approve"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.REVIEW
+    assert audit_purposes(entry) == [
+        "FAQの作成（下書き）",
+        "FAQの編集（下書き）",
+        "FAQを審査に回す",
+    ]
+
+
+def test_a_manager_of_the_department_approves(client, demo, public):
+    entry = make_entry(
+        public, "kaigo-new", "kaigo-hoken", status=Entry.Status.REVIEW, reviewed_on=None
+    )
+    version = public.index_version
+    login(client, "manager")
+    response = client.get(edit_url(entry))
+    assert "承認して公開する" in response.content.decode()
+    assert client.post(edit_url(entry), {"action": "approve"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.PUBLISHED
+    assert entry.reviewed_on == timezone.localdate()
+    public.refresh_from_db()
+    assert public.index_version == version + 1  # the bot's index rebuilds
+    assert audit_purposes(entry) == ["FAQの承認・公開"]
+
+
+@pytest.mark.parametrize("username", ["ict", "admin"])
+def test_ict_and_admins_approve_any_department(client, demo, public, username):
+    entry = make_entry(public, "shimin-new", "shimin", status=Entry.Status.REVIEW)
+    login(client, username)
+    assert client.post(edit_url(entry), {"action": "approve"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.PUBLISHED
+
+
+def test_department_staff_see_no_review_buttons(client, demo, public):
+    entry = make_entry(public, "kodomo-new", "kodomo-shien", status=Entry.Status.REVIEW)
+    login(client, "department")
+    html = client.get(edit_url(entry)).content.decode()
+    assert "保存して審査に回す" in html
+    assert "承認して公開する" not in html
+
+
+def test_a_manager_of_another_department_cannot_approve(client, demo, public):
+    entry = make_entry(public, "shimin-new", "shimin", status=Entry.Status.REVIEW)
+    login(client, "manager")  # 介護保険課
+    assert client.post(edit_url(entry), {"action": "approve"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.REVIEW
+
+
+def test_a_published_entry_stays_live_until_its_revision_is_approved(client, demo, public):
+    entry = make_entry(public, "kaigo-a", "kaigo-hoken", reviewed_on=date(2025, 4, 1))
+    login(client, "manager")
+    changed = {**FORM, "answer": "新しい回答です。", "action": "submit"}
+    assert client.post(edit_url(entry), changed).status_code == 302
+    entry.refresh_from_db()
+    revision = Entry.objects.get(revision_of=entry)
+    assert (entry.status, entry.answer) == (Entry.Status.PUBLISHED, "kaigo-aの回答")
+    assert revision.status == Entry.Status.REVIEW
+    published = selectors.entry_list_published(collection=public)
+    assert list(published.values_list("key", flat=True)) == ["kaigo-a"]
+    assert selectors.entry_get_public(entry_id=entry.pk) is not None
+    # The list shows the entry once, with its revision under review.
+    rows = client.get(LIST_URL, {"status": "review"}).context["rows"]
+    assert [(e.key, r.pk) for e, _, r, _ in rows] == [("kaigo-a", revision.pk)]
+    assert client.post(edit_url(entry), {"action": "approve"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.answer == "新しい回答です。"
+    assert entry.question == FORM["question"]
+    assert entry.reviewed_on == timezone.localdate()
+    assert not Entry.objects.filter(revision_of=entry).exists()
+
+
+def test_return_needs_a_comment_and_goes_back_to_draft(client, demo, public):
+    entry = make_entry(public, "kaigo-new", "kaigo-hoken", status=Entry.Status.REVIEW)
+    login(client, "manager")
+    response = client.post(edit_url(entry), {"action": "return", "comment": ""})
+    assert response.status_code == 400
+    assert "差し戻しの理由を入力してください。" in response.content.decode()
+    response = client.post(
+        edit_url(entry), {"action": "return", "comment": "電話番号を直してください"}
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.status, entry.review_comment) == (Entry.Status.DRAFT, "電話番号を直してください")
+    assert "電話番号を直してください" in client.get(edit_url(entry)).content.decode()
+    assert audit_purposes(entry) == ["FAQの差し戻し"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"question": ""}, "質問を入力してください。"),
+        ({"answer": "  "}, "回答を入力してください。"),
+        ({"question": "あ" * 501}, "質問は500文字以内で入力してください。"),
+        ({"answer": "あ" * 5001}, "回答は5,000文字以内で入力してください。"),
+        ({"field": "astrology"}, "分野「astrology」はありません。"),
+        ({"phrasings": "い" * 501}, "1行目の言い換えが長すぎます（500文字以内）。"),
+        ({"valid_from": "2026-05-01", "valid_until": "2026-04-01"}, "掲載終了日は掲載開始日より後"),
+    ],
+)
+def test_invalid_input_is_shown_next_to_the_field_and_nothing_is_saved(
+    client, demo, public, changes, message
+):
+    login(client, "manager")
+    typed = {**FORM, **changes, "action": "save"}
+    response = client.post(NEW_URL, typed)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'class="field__error"' in html
+    kept = FORM["answer"] if "answer" not in changes else FORM["question"]
+    assert kept in html  # what was typed is still in the form
+    assert not Entry.objects.exists()
+
+
+def test_unanswered_question_becomes_a_pending_phrasing(client, demo, public):
+    entry = make_entry(public, "kaigo-a", "kaigo-hoken", phrasings=["介護の申請"])
+    login(client, "manager")
+    response = client.post(
+        "/staff/chatbot/phrasings/new/", {"question": "かいごのしんせいしたい", "entry": entry.pk}
+    )
+    assert response.status_code == 302
+    revision = Entry.objects.get(revision_of=entry)
+    assert revision.status == Entry.Status.REVIEW
+    assert revision.phrasings == ["介護の申請", "かいごのしんせいしたい"]
+    entry.refresh_from_db()
+    assert entry.phrasings == ["介護の申請"]  # live only once approved
+    client.logout()
+    login(client, "counter")
+    response = client.post(
+        "/staff/chatbot/phrasings/new/", {"question": "別の質問", "entry": entry.pk}
+    )
+    assert response.status_code == 403
+
+
+def test_phrasing_page_offers_the_closest_entries_of_ones_department(client, demo, seeded):
+    services.faq_answer(question="介護ロボットは借りられますか")
+    login(client, "manager")
+    home = client.get("/staff/chatbot/").content.decode()
+    assert "/staff/chatbot/phrasings/new/?question=" in home
+    response = client.get("/staff/chatbot/phrasings/new/", {"question": "介護保険の認定を受けたい"})
+    assert response.status_code == 200
+    candidates = response.context["candidates"]
+    assert candidates
+    assert {entry.department for entry, _ in candidates} == {"kaigo-hoken"}
+    entry = candidates[0][0]
+    response = client.post(
+        "/staff/chatbot/phrasings/new/",
+        {"question": "介護ロボットは借りられますか", "entry": entry.pk},
+    )
+    assert response.status_code == 302
+    assert Entry.objects.get(revision_of=entry).status == Entry.Status.REVIEW
+    # Once in review, a second phrasing waits: the page says so, nothing changes.
+    response = client.post(
+        "/staff/chatbot/phrasings/new/", {"question": "別の言い方", "entry": entry.pk}, follow=True
+    )
+    assert "このFAQは審査中です" in response.content.decode()
+    assert "別の言い方" not in Entry.objects.get(revision_of=entry).phrasings
+
+
+def test_approval_refreshes_the_index_on_commit(demo, public, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from ukai.chatbot.tasks import index_refresh_on_commit
+
+    staff = get_user_model().objects.get(username="ict")
+    entry = make_entry(public, "kaigo-new", "kaigo-hoken", status=Entry.Status.REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        approval = services.entry_approve(staff=staff, draft=entry, today=timezone.localdate())
+        index_refresh_on_commit(approval.changed_collection_id)
+    assert DBTaskResult.objects.filter(task_path__endswith="chatbot_index_refresh").count() == 1
