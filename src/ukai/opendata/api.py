@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from ukai.core.errors import UkaiError
-from ukai.core.service import staff_from_api_token
+from ukai.core.service import actor_set_staff, staff_from_api_token
 
 from . import selectors, services
 from .errors import CatalogValidationError, SearchQueryError
@@ -806,6 +806,9 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
             "Authorization Error",
             "APIトークンが正しくないか、失効しています。 / The API token is invalid or revoked.",
         )
+    if staff is not None:
+        # Audit entries written during this call name the token's owner.
+        actor_set_staff(staff_id=staff.pk, username=staff.get_username(), role=staff.role)
     call = Call(request=request, data=data, files=files, staff=staff)
     try:
         result = function(call)

@@ -428,3 +428,16 @@ def test_control_characters_in_json_are_refused(client, catalog, token):
     )
     assert response.status_code == 409
     assert not Dataset.objects.filter(name="nul-test").exists()
+
+
+def test_a_token_write_of_personal_data_is_audited_as_the_token_owner(client, catalog, token):
+    data = dataset_data("x-contact", contact_name="岐阜 太郎", contact_email="od@example.jp")
+    assert call(client, "package_create", data, token=token).status_code == 200
+    admin_token = make_token(make_staff("od-auditor", role="admin"))
+    events = client.get(
+        "/api/v1/audit-events",
+        {"object_type": "opendata.dataset"},
+        HTTP_AUTHORIZATION=f"Bearer {admin_token}",
+    ).json()["items"]
+    assert [(e["actor_username"], e["action"]) for e in events] == [("od-publisher", "create")]
+    assert set(events[0]["fields"]) == {"contact_name", "contact_email"}
