@@ -8,6 +8,8 @@ class ChatbotConfig(AppConfig):
     verbose_name = _("AIチャットボット")
     # The public bot answers on the internet zone; staff edit entries on the LGWAN zone.
     ukai_zones = ("internet", "lgwan")
+    # A question box on every public page (the core includes it; see ukai_tags).
+    ukai_public_widget = "chatbot/includes/ask_widget.html"
     # The core's staff navigation links here (see core.templatetags.ukai_tags).
     ukai_staff_page = (
         "chatbot_staff:home",

@@ -113,3 +113,11 @@ def test_i_dont_know_offers_a_hand_off_that_reaches_the_staff_page(client, seede
     page = client.get("/staff/chatbot/").content.decode()
     assert "hanako@example.jp" in page
     assert "おすすめの映画を教えて" in page
+
+
+def test_a_question_from_the_widget_on_any_page_is_answered(client, seeded):
+    page = client.get("/accessibility/").content.decode()
+    assert 'action="/chatbot/"' in page
+    response = client.post("/chatbot/", {"question": "粗大ごみの出し方を教えてください"})
+    assert response.status_code == 200
+    assert "粗大ごみ" in response.content.decode()

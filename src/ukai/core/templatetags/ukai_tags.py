@@ -111,6 +111,21 @@ def module_staff_links(staff: Staff) -> list[StaffLink]:
 
 
 @register.simple_tag
+def public_widgets() -> list[str]:
+    """Templates that installed modules show on every public page.
+
+    A module sets ``ukai_public_widget = "<module>/includes/….html"`` on its
+    AppConfig (the chatbot's question box, for instance); the core imports
+    nothing of the module.
+    """
+    return [
+        widget
+        for config in apps.get_app_configs()
+        if (widget := getattr(config, "ukai_public_widget", None))
+    ]
+
+
+@register.simple_tag
 def staff_links(staff: Staff) -> list[StaffLink]:
     """The staff pages this member may open, for the staff navigation and home page."""
     links = [

@@ -586,3 +586,13 @@ def test_staff_navigation_links_the_modules_staff_pages_by_role(client, demo):
     page = text(client.get("/staff/"))
     assert "計画の進捗管理" not in page
     assert "オープンデータの公開" in page  # no role restriction declared
+
+
+def test_modules_widgets_appear_on_public_pages_but_not_on_staff_pages(client, demo):
+    # The chatbot declares a question box for every public page.
+    home = text(client.get("/"))
+    assert 'id="ask-widget-question"' in home
+    assert 'action="/chatbot/"' in home
+    assert 'id="ask-widget-question"' not in text(client.get("/staff/login/"))
+    staff_client_login(client, staff_named("counter"))
+    assert 'id="ask-widget-question"' not in text(client.get("/staff/"))
