@@ -8,6 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from ukai.core.service import PROBLEMS, Problem
+
 from . import services
 from .departments import department_name
 from .models import Entry
@@ -15,25 +17,7 @@ from .models import Entry
 router = Router(tags=["chatbot"])
 
 
-class ProblemOut(Schema):
-    """RFC 9457 problem details (the shape of core's Problem), Japanese and English."""
-
-    type: str
-    title: str
-    title_en: str
-    status: int
-    detail: str
-    detail_en: str
-    code: str
-    errors: list[dict[str, Any]] = Field(default_factory=list)
-
-
-PROBLEMS: dict[int, type[Schema]] = {
-    400: ProblemOut,
-    404: ProblemOut,
-    422: ProblemOut,
-    429: ProblemOut,
-}
+CHATBOT_PROBLEMS: dict[int, type[Schema]] = {**PROBLEMS, 429: Problem}
 
 
 class QuestionIn(Schema):
@@ -104,7 +88,7 @@ def _entry_out(entry: Entry) -> dict[str, Any]:
 
 @router.post(
     "/chatbot/answer",
-    response={200: AnswerOut, **PROBLEMS},
+    response={200: AnswerOut, **CHATBOT_PROBLEMS},
     summary="チャットボットに質問する / Ask the chatbot",
     auth=None,
 )
@@ -128,7 +112,7 @@ def answer_create(request: HttpRequest, payload: QuestionIn) -> Any:
 
 @router.post(
     "/chatbot/messages/{message_id}/feedback",
-    response={200: FeedbackOut, **PROBLEMS},
+    response={200: FeedbackOut, **CHATBOT_PROBLEMS},
     summary="回答が役に立ったか / Say whether an answer helped",
     auth=None,
 )
