@@ -115,3 +115,23 @@ STANDARD_DATASETS: tuple[str, ...] = (
 
 # Formats a resource may declare (upper case, as CKAN shows them).
 KNOWN_FORMATS: tuple[str, ...] = ("CSV", "XLSX", "JSON", "GEOJSON", "PDF", "XML", "ZIP", "TXT")
+
+
+# The columns of recommended data set 14 (オープンデータ一覧), in order.
+OPENDATA_LIST_COLUMNS = [
+    "都道府県コード又は市区町村コード",
+    "NO",
+    "都道府県名",
+    "市区町村名",
+    "データ名称",
+    "データ概要",
+    "データ形式",
+    "分類",
+    "更新頻度",
+    "URL",
+    "API対応有無",
+    "ライセンス",
+    "登録日",
+    "最終更新日",
+    "備考",
+]

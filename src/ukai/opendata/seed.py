@@ -15,6 +15,7 @@ from django.db import transaction
 
 from . import services
 from .models import Dataset, Organization
+from .reference import OPENDATA_LIST_COLUMNS
 
 SEED_DIR = Path(__file__).resolve().parent / "data" / "seed"
 SAMPLE_NOTE = (
@@ -184,26 +185,9 @@ def _title(seed: SeedDataset) -> str:
 
 def opendata_list_csv() -> bytes:
     """The オープンデータ一覧 of the seed catalog, in the recommended data set's columns."""
-    columns = [
-        "都道府県コード又は市区町村コード",
-        "NO",
-        "都道府県名",
-        "市区町村名",
-        "データ名称",
-        "データ概要",
-        "データ形式",
-        "分類",
-        "更新頻度",
-        "URL",
-        "API対応有無",
-        "ライセンス",
-        "登録日",
-        "最終更新日",
-        "備考",
-    ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow(OPENDATA_LIST_COLUMNS)
     for number, seed in enumerate((*SEED_DATASETS, OPENDATA_LIST), start=1):
         writer.writerow(
             [

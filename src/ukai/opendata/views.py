@@ -22,7 +22,7 @@ from .api import resource_url
 from .errors import CatalogValidationError, SearchQueryError
 from .forms import DatasetForm, UploadForm
 from .models import Dataset
-from .reference import LICENSES
+from .reference import LICENSES, OPENDATA_LIST_COLUMNS
 from .validation import standard_schemas
 
 PAGE_SIZE = 20
@@ -246,25 +246,6 @@ def dataset_dcat(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         raise Http404
     body = dcat.dataset_rdf(dataset=dataset, base=_base(request), fmt=fmt)
     return HttpResponse(body, content_type=dcat.CONTENT_TYPES[fmt])
-
-
-OPENDATA_LIST_COLUMNS = [
-    "都道府県コード又は市区町村コード",
-    "NO",
-    "都道府県名",
-    "市区町村名",
-    "データ名称",
-    "データ概要",
-    "データ形式",
-    "分類",
-    "更新頻度",
-    "URL",
-    "API対応有無",
-    "ライセンス",
-    "登録日",
-    "最終更新日",
-    "備考",
-]
 
 
 @require_GET
