@@ -157,6 +157,10 @@ class FieldSpec(_Strict):
         return self
 
 
+# Pages of the application that share the URL space of the steps (procedures/urls.py).
+RESERVED_STEP_KEYS = frozenset({"check", "resend", "submitted"})
+
+
 class StepSpec(_Strict):
     key: Key
     title: ShortText
@@ -177,8 +181,11 @@ class FormSpec(_Strict):
         step_keys = [s.key for s in self.steps]
         if len(step_keys) != len(set(step_keys)):
             raise ValueError("step keys must be unique")
-        if "check" in step_keys:
-            raise ValueError("'check' is reserved for the check-your-answers page")
+        reserved = sorted(RESERVED_STEP_KEYS & set(step_keys))
+        if reserved:
+            raise ValueError(
+                f"step key {reserved[0]!r} is reserved for the application's own pages"
+            )
         count = 0
         for field in self.fields():
             count += 1 + len(field.fields)

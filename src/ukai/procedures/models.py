@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ukai.core.errors import UkaiError
+from ukai.core.service import PersonalData
 
 
 class Channel(models.TextChoices):
@@ -205,3 +207,213 @@ class FormDefinition(models.Model):
         if self.status == self.Status.PUBLISHED:
             raise PublishedFormDefinitionError()
         return super().delete(*args, **kwargs)
+
+
+# --- applications: drafts, cases and their history -------------------------------------------
+
+
+class Assurance(models.TextChoices):
+    """How sure the city is of who applied (recorded on every case; docs/procedures.md)."""
+
+    EMAIL = "email", _("メールアドレスの確認")
+    JPKI = "jpki", _("マイナンバーカード（公的個人認証）")
+    COUNTER = "counter", _("窓口での本人確認")
+    PAPER = "paper", _("書面（郵送・窓口提出）")
+
+
+class Draft(PersonalData, models.Model):
+    """A resident's unfinished application, resumed by the secret link sent by e-mail.
+
+    Only a hash of the link's secret is stored: reading the database does not
+    give anyone the link. Answers are kept exactly as typed (validated on submit).
+    """
+
+    personal_data_fields = ("email", "answers")
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="drafts")
+    form_definition = models.ForeignKey(
+        FormDefinition, on_delete=models.PROTECT, related_name="drafts"
+    )
+    email = models.EmailField(_("メールアドレス"), max_length=254)
+    assurance = models.CharField(
+        _("本人確認の方法"), max_length=10, choices=Assurance.choices, default=Assurance.EMAIL
+    )
+    verified_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    answers = models.JSONField(_("入力内容"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    expires_at = models.DateTimeField(_("有効期限"))
+
+    class Meta:
+        verbose_name = _("申請の下書き")
+        verbose_name_plural = _("申請の下書き")
+        indexes = [models.Index(fields=["expires_at"], name="procedures_draft_expires")]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} ({self.procedure_id})"
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "received", _("受付")
+    REVIEWING = "reviewing", _("審査中")
+    CORRECTION = "correction", _("補正依頼")
+    COMPLETED = "completed", _("完了")
+    REJECTED = "rejected", _("却下")
+
+
+CASE_STATUS_LABELS_EN = {
+    "received": "Received",
+    "reviewing": "Under review",
+    "correction": "Correction requested",
+    "completed": "Completed",
+    "rejected": "Rejected",
+}
+FINAL_STATUSES = frozenset({CaseStatus.COMPLETED, CaseStatus.REJECTED})
+# Which status staff may set from which; a resident's correction moves 補正依頼 → 審査中.
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.RECEIVED: frozenset(
+        {CaseStatus.REVIEWING, CaseStatus.CORRECTION, CaseStatus.COMPLETED, CaseStatus.REJECTED}
+    ),
+    CaseStatus.REVIEWING: frozenset(
+        {CaseStatus.CORRECTION, CaseStatus.COMPLETED, CaseStatus.REJECTED}
+    ),
+    CaseStatus.CORRECTION: frozenset({CaseStatus.REVIEWING, CaseStatus.REJECTED}),
+    CaseStatus.COMPLETED: frozenset(),
+    CaseStatus.REJECTED: frozenset(),
+}
+
+
+class Case(PersonalData, models.Model):
+    """One application, whatever its channel (online, counter, paper): the unit a department works on."""
+
+    personal_data_fields = ("applicant_email", "applicant_name", "answers")
+
+    receipt_number = models.CharField(_("受付番号"), max_length=14, unique=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="cases")
+    # The exact version answered: the form may have changed since (ADR 0040).
+    form_definition = models.ForeignKey(
+        FormDefinition, on_delete=models.PROTECT, related_name="cases"
+    )
+    department_code = models.SlugField(_("担当課コード"), max_length=50, db_index=True)
+    channel = models.CharField(_("受付の方法"), max_length=10, choices=Channel.choices)
+    assurance = models.CharField(_("本人確認の方法"), max_length=10, choices=Assurance.choices)
+    applicant_email = models.EmailField(_("申請者のメールアドレス"), max_length=254, blank=True)
+    # The first name field of the form, for the inbox's list and search.
+    applicant_name = models.CharField(_("申請者の氏名"), max_length=200, blank=True)
+    answers = models.JSONField(_("申請内容"))
+    status = models.CharField(
+        _("状態"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
+    )
+    status_token_hash = models.CharField(max_length=64, unique=True)
+    # Field paths a correction request (補正) reopened, and the message to the resident.
+    correction_paths = models.JSONField(_("補正する項目"), default=list, blank=True)
+    correction_message = models.TextField(_("補正の内容"), blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="procedure_cases",
+        verbose_name=_("担当者"),
+    )
+    submitted_at = models.DateTimeField(_("受付日時"), db_index=True)
+    due_date = models.DateField(_("処理期限"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    # Optimistic locking: every change increments it; a stale form gets 409.
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("申請")
+        verbose_name_plural = _("申請")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["department_code", "status"], name="procedures_case_inbox"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CaseStatus.values),
+                name="procedures_case_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    def status_en(self) -> str:
+        return CASE_STATUS_LABELS_EN.get(self.status, self.status)
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's history: what happened, who did it, what the resident was told."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("受付")
+        STATUS = "status", _("状態の変更")
+        CORRECTION_REQUESTED = "correction_requested", _("補正の依頼")
+        CORRECTED = "corrected", _("申請者による補正")
+        ASSIGNED = "assigned", _("担当者の変更")
+        NOTE = "note", _("内部メモ")
+        STEP = "step", _("受付後の処理")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("種類"), max_length=24, choices=Kind.choices)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    # Shown to the resident on the status page (and in the e-mail).
+    message = models.TextField(_("申請者へのメッセージ"), blank=True)
+    # Seen by staff only.
+    note = models.TextField(_("内部メモ"), blank=True)
+    paths = models.JSONField(default=list, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申請の履歴")
+        verbose_name_plural = _("申請の履歴")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class CaseStep(models.Model):
+    """One background step after submission (e-mail, hand-over …): retried, shown, re-runnable."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待機中")
+        DONE = "done", _("完了")
+        FAILED = "failed", _("失敗")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField(_("処理"), max_length=40)
+    state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("試行回数"), default=0)
+    error = models.TextField(_("エラー"), blank=True)
+    # What the step needs that only the submitting request knew (e.g. the e-mail's
+    # text with the status link); emptied once the step is done.
+    payload = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    done_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("受付後の処理")
+        verbose_name_plural = _("受付後の処理")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "name"], name="procedures_casestep_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.name} ({self.state})"

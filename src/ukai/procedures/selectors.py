@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from ukai.core.japanese.kana import kana_fold
 
-from .models import FormDefinition, Procedure
+from .models import FINAL_STATUSES, Case, CaseStatus, Draft, FormDefinition, Procedure
+from .receipts import receipt_number_normalize, secret_hash
 
 MAX_QUERY_LENGTH = 100
 
@@ -79,3 +83,81 @@ def procedure_ids_with_published_form() -> set[int]:
             "procedure_id", flat=True
         )
     )
+
+
+# --- applications -------------------------------------------------------------------------
+
+
+def draft_for_session(*, draft_id: object, form_definition: FormDefinition) -> Draft | None:
+    """The verified, unexpired draft a browser session holds for this form version."""
+    if not isinstance(draft_id, int):
+        return None
+    return (
+        Draft.objects.filter(
+            pk=draft_id,
+            form_definition=form_definition,
+            verified_at__isnull=False,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("procedure", "form_definition")
+        .first()
+    )
+
+
+def case_by_status_secret(secret: str) -> Case | None:
+    return (
+        Case.objects.select_related("procedure", "form_definition")
+        .filter(status_token_hash=secret_hash(secret))
+        .first()
+    )
+
+
+def case_by_receipt(receipt_number: str, *, department_codes: set[str] | None) -> Case | None:
+    """A case by its receipt number, if it belongs to one of ``department_codes`` (None: any)."""
+    cases = Case.objects.select_related("procedure", "form_definition", "assigned_to")
+    if department_codes is not None:
+        cases = cases.filter(department_code__in=department_codes)
+    return cases.filter(receipt_number=receipt_number).first()
+
+
+def case_inbox(
+    *,
+    department_codes: set[str] | None,
+    status: str = "",
+    procedure_slug: str = "",
+    q: str = "",
+    overdue_only: bool = False,
+    mine: Any = None,
+    today: date | None = None,
+) -> QuerySet[Case]:
+    """The cases of a department's inbox, newest first, with the filters of the inbox page."""
+    cases = Case.objects.select_related("procedure", "assigned_to")
+    if department_codes is not None:
+        cases = cases.filter(department_code__in=department_codes)
+    if status == "open":
+        cases = cases.exclude(status__in=FINAL_STATUSES)
+    elif status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    if procedure_slug:
+        cases = cases.filter(procedure__slug=procedure_slug)
+    if overdue_only:
+        cases = cases.filter(due_date__lt=today or timezone.localdate()).exclude(
+            status__in=FINAL_STATUSES
+        )
+    if mine is not None:
+        cases = cases.filter(assigned_to=mine)
+    if q:
+        receipt = receipt_number_normalize(q)
+        if receipt is not None:
+            cases = cases.filter(receipt_number=receipt)
+        else:
+            cases = cases.filter(applicant_name__icontains=q)
+    return cases.order_by("-submitted_at", "-pk")
+
+
+def case_status_counts(*, department_codes: set[str] | None) -> dict[str, int]:
+    cases = Case.objects.all()
+    if department_codes is not None:
+        cases = cases.filter(department_code__in=department_codes)
+    counts = {row["status"]: row["n"] for row in cases.values("status").annotate(n=Count("pk"))}
+    return {status: counts.get(status, 0) for status in CaseStatus.values}

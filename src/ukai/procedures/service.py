@@ -12,8 +12,10 @@ from typing import Any
 from django.utils import timezone
 
 from .formspec import FormSpec, form_spec_parse
-from .models import Channel, FormDefinition, Procedure
+from .models import Assurance, CaseStatus, Channel, FormDefinition, Procedure
 from .selectors import form_definition_current, procedure_by_slug, procedure_search
+from .services import FormAnswersInvalid, Submitted
+from .tasks import case_submit
 from .validation import (
     FieldError,
     condition_holds,
@@ -24,9 +26,14 @@ from .validation import (
 )
 
 __all__ = [
+    "Assurance",
+    "CaseStatus",
     "Channel",
     "FieldError",
+    "FormAnswersInvalid",
     "FormSpec",
+    "Submitted",
+    "case_submit",
     "condition_holds",
     "form_answers_from_json",
     "form_answers_to_json",

@@ -1,17 +1,43 @@
-"""Writes of the procedures module: form definition versions (draft → published)."""
+"""Writes of the procedures module: form versions, residents' drafts and applications, staff actions."""
 
 from __future__ import annotations
 
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ukai.core.errors import UkaiError
+from ukai.core.japanese.calendar import business_day_add
+from ukai.core.service import audit_log
 
-from .formspec import form_spec_parse
-from .models import FormDefinition, Procedure, PublishedFormDefinitionError
+from .formspec import FormSpec, form_spec_parse
+from .handover import handover_plugins
+from .models import (
+    CASE_TRANSITIONS,
+    FINAL_STATUSES,
+    Assurance,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CaseStep,
+    Draft,
+    FormDefinition,
+    Procedure,
+    PublishedFormDefinitionError,
+)
+from .receipts import receipt_number_new, secret_hash, secret_new
+from .validation import FieldError, form_answers_to_json, form_validate
 
 
 def form_definition_create(*, procedure: Procedure, definition: dict[str, Any]) -> FormDefinition:
@@ -56,3 +82,474 @@ def form_definition_publish(*, form_definition: FormDefinition) -> FormDefinitio
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at"])
     return locked
+
+
+# --- residents' drafts and applications --------------------------------------------------------
+
+DRAFT_LIFETIME = timedelta(days=30)
+# Steps run after a submission, in order (tasks.case_steps_run); each is idempotent.
+CASE_STEPS = ("confirmation_email", "handover")
+
+
+class DraftLinkInvalid(UkaiError):
+    def __init__(self) -> None:
+        super().__init__(
+            code="draft_link_invalid",
+            message_ja=(
+                "このリンクは無効か、有効期限（30日）が切れています。"
+                "お手数ですが、もう一度メールアドレスを入力して申請を始めてください。"
+            ),
+            message_en=(
+                "This link is invalid or has expired (after 30 days). "
+                "Please enter your e-mail address again to start the application."
+            ),
+            status=404,
+        )
+
+
+class CaseConflict(UkaiError):
+    def __init__(self) -> None:
+        super().__init__(
+            code="case_conflict",
+            message_ja=(
+                "この申請は、画面を開いた後にほかの職員が更新しました。"
+                "最新の内容を確認してから、もう一度操作してください。"
+            ),
+            message_en=(
+                "Someone else updated this application after you opened it. "
+                "Check the latest state and try again."
+            ),
+            status=409,
+        )
+
+
+def draft_create(
+    *,
+    procedure: Procedure,
+    form_definition: FormDefinition,
+    email: str,
+    assurance: str = Assurance.EMAIL,
+) -> tuple[Draft, str]:
+    """Start an application; returns the draft and the secret of its link (never stored)."""
+    secret, digest = secret_new()
+    draft = Draft.objects.create(
+        token_hash=digest,
+        procedure=procedure,
+        form_definition=form_definition,
+        email=email,
+        assurance=assurance,
+        expires_at=timezone.now() + DRAFT_LIFETIME,
+    )
+    return draft, secret
+
+
+def draft_link_send(*, draft: Draft, link: str) -> None:
+    """Send the link that confirms the address and resumes the application."""
+    subject = f"【岐阜市 電子申請】{draft.procedure.name}：申請を始めるためのリンク"
+    body = render_to_string(
+        "procedures/email/draft_link.txt",
+        {"procedure": draft.procedure, "link": link, "expires_at": draft.expires_at},
+    )
+    send_mail(subject, body, None, [draft.email])
+
+
+def draft_open(*, secret: str) -> Draft:
+    """The draft a link opens; the first use confirms the e-mail address."""
+    draft = (
+        Draft.objects.select_related("procedure", "form_definition")
+        .filter(token_hash=secret_hash(secret), expires_at__gt=timezone.now())
+        .first()
+    )
+    if draft is None:
+        raise DraftLinkInvalid()
+    if draft.verified_at is None:
+        draft.verified_at = timezone.now()
+        draft.save(update_fields=["verified_at", "updated_at"])
+    return draft
+
+
+def draft_answers_save(*, draft: Draft, answers: dict[str, Any]) -> None:
+    draft.answers = answers
+    draft.save(update_fields=["answers", "updated_at"])
+
+
+def _applicant_name(spec: FormSpec, cleaned: dict[str, Any]) -> str:
+    for field in spec.fields():
+        if field.type == "name" and field.key in cleaned:
+            value = cleaned[field.key]
+            return str(value.get("name", "") if isinstance(value, dict) else value)[:200]
+    return ""
+
+
+class _ReceiptTaken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Submitted:
+    case: Case
+    status_secret: str
+
+
+def case_submit(
+    *,
+    procedure: Procedure,
+    form_definition: FormDefinition,
+    answers: dict[str, Any],
+    channel: str,
+    assurance: str,
+    email: str = "",
+    status_link: Callable[[str], str] | None = None,
+    draft: Draft | None = None,
+) -> Submitted:
+    """Accept an application: validate, store it with a receipt number, queue the steps after it.
+
+    The case, its first history entry and its pending steps are written in one
+    transaction: a resident who sees a receipt number has an application that
+    is complete in the database (the reliability test kills the server to check).
+    Raises ``FormAnswersInvalid`` (422, with every field error) and writes nothing
+    when the answers do not pass the form's rules.
+    """
+    spec = form_spec_parse(form_definition.definition)
+    cleaned, errors = form_validate(spec, answers)
+    if errors:
+        raise FormAnswersInvalid(errors)
+    stored = form_answers_to_json(spec, cleaned)
+    today = timezone.localdate()
+    due = (
+        business_day_add(business_day_add(today, 0), procedure.processing_days)
+        if procedure.processing_days
+        else None
+    )
+    secret, digest = secret_new()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    receipt_number=receipt_number_new(),
+                    procedure=procedure,
+                    form_definition=form_definition,
+                    department_code=procedure.department_code,
+                    channel=channel,
+                    assurance=assurance,
+                    applicant_email=email,
+                    applicant_name=_applicant_name(spec, cleaned),
+                    answers=stored,
+                    status_token_hash=digest,
+                    submitted_at=timezone.now(),
+                    due_date=due,
+                )
+                CaseEvent.objects.create(
+                    case=case, kind=CaseEvent.Kind.SUBMITTED, to_status=CaseStatus.RECEIVED
+                )
+                payload: dict[str, Any] = {}
+                if email:
+                    payload = _confirmation_email(
+                        case, link=status_link(secret) if status_link else ""
+                    )
+                CaseStep.objects.bulk_create(
+                    [
+                        CaseStep(case=case, name="confirmation_email", payload=payload),
+                        CaseStep(case=case, name="handover"),
+                    ]
+                )
+                if draft is not None:
+                    draft.delete()
+            return Submitted(case=case, status_secret=secret)
+        except IntegrityError:
+            # A receipt number drawn twice (one chance in ~10^10 per pair): draw again.
+            if Case.objects.filter(status_token_hash=digest).exists():
+                raise
+            continue
+    raise RuntimeError("could not draw a unique receipt number")
+
+
+def _confirmation_email(case: Case, *, link: str) -> dict[str, Any]:
+    return {
+        "to": case.applicant_email,
+        "subject": f"【岐阜市 電子申請】受付番号 {case.receipt_number}：{case.procedure.name}",
+        "body": render_to_string("procedures/email/received.txt", {"case": case, "link": link}),
+    }
+
+
+class FormAnswersInvalid(UkaiError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(
+            code="answers_invalid",
+            message_ja=f"入力内容に{len(errors)}件の誤りがあります。",
+            message_en=f"The answers have {len(errors)} error(s).",
+            status=422,
+            extra={
+                "errors": [
+                    {
+                        "field": e.path,
+                        "code": e.code,
+                        "detail": e.message_ja,
+                        "detail_en": e.message_en,
+                    }
+                    for e in errors
+                ]
+            },
+        )
+        self.errors = errors
+
+
+def case_step_run(*, step: CaseStep) -> bool:
+    """Run one step after submission if it is not done; True when it is done now."""
+    if step.state == CaseStep.State.DONE:
+        return True
+    step.attempts += 1
+    try:
+        if step.name == "confirmation_email":
+            if step.payload.get("to"):
+                send_mail(step.payload["subject"], step.payload["body"], None, [step.payload["to"]])
+        elif step.name == "handover":
+            handover_run(case=step.case)
+        else:
+            raise ValueError(f"unknown step {step.name!r}")
+    except Exception as exc:
+        step.state = CaseStep.State.FAILED
+        step.error = f"{type(exc).__name__}: {exc}"[:2000]
+        step.save(update_fields=["state", "error", "attempts", "updated_at"])
+        return False
+    step.state = CaseStep.State.DONE
+    step.error = ""
+    step.payload = {}  # the e-mail held the status link: do not keep it
+    step.done_at = timezone.now()
+    step.save(update_fields=["state", "error", "attempts", "payload", "done_at", "updated_at"])
+    return True
+
+
+def handover_run(*, case: Case) -> None:
+    """Hand the case to the configured back-office plugins (the built-in inbox needs nothing)."""
+    for plugin in handover_plugins():
+        plugin.handover(case)
+
+
+def case_steps_run(*, case_id: int) -> list[str]:
+    """Run the case's pending or failed steps in order; returns the names still not done."""
+    not_done: list[str] = []
+    for step in CaseStep.objects.select_related("case__procedure").filter(case_id=case_id):
+        if not case_step_run(step=step):
+            not_done.append(step.name)
+    return not_done
+
+
+# --- staff actions on a case ----------------------------------------------------------------
+
+
+def _locked(case: Case, revision: int) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.revision != revision:
+        raise CaseConflict()
+    return locked
+
+
+def _save(case: Case, *fields: str) -> None:
+    case.revision += 1
+    case.save(update_fields=[*fields, "revision", "updated_at"])
+
+
+def case_status_change(
+    *, case: Case, revision: int, status: str, message: str = "", note: str = "", staff: Any
+) -> Case:
+    """Move a case to another status (with a message to the resident and/or an internal note)."""
+    with transaction.atomic():
+        locked = _locked(case, revision)
+        if status not in CASE_TRANSITIONS.get(locked.status, frozenset()):
+            raise UkaiError(
+                code="case_transition_invalid",
+                message_ja=(
+                    f"「{CaseStatus(locked.status).label}」の申請を"
+                    f"「{CaseStatus(status).label if status in CaseStatus.values else status}」にはできません。"
+                ),
+                message_en=f"A case that is {locked.status} cannot become {status}.",
+                status=409,
+            )
+        if status == CaseStatus.CORRECTION:
+            raise UkaiError(
+                code="case_correction_needs_fields",
+                message_ja="補正を依頼するときは、補正する項目を選んでください。",
+                message_en="Choose the fields to correct when requesting a correction.",
+                status=422,
+            )
+        previous = locked.status
+        locked.status = status
+        fields = ["status"]
+        if status in FINAL_STATUSES:
+            locked.completed_at = timezone.now()
+            fields.append("completed_at")
+        if previous == CaseStatus.CORRECTION:
+            locked.correction_paths = []
+            fields.append("correction_paths")
+        _save(locked, *fields)
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEvent.Kind.STATUS,
+            from_status=previous,
+            to_status=status,
+            message=message,
+            note=note,
+            actor=staff,
+        )
+        audit_log(action="update", obj=locked, fields=["status"], purpose="申請の状態の変更")
+    return locked
+
+
+def case_correction_request(
+    *, case: Case, revision: int, paths: list[str], message: str, staff: Any
+) -> Case:
+    """Ask the resident to correct the named fields (補正依頼); only those reopen."""
+    spec = form_spec_parse(case.form_definition.definition)
+    known = {f.key for f in spec.fields() if f.type not in {"file", "signature"}}
+    chosen = [p for p in dict.fromkeys(paths) if p in known]
+    if not chosen or len(chosen) != len(set(paths)):
+        raise UkaiError(
+            code="case_correction_fields_invalid",
+            message_ja="補正する項目を、この申請の項目から1つ以上選んでください。",
+            message_en="Choose one or more of this application's fields to correct.",
+            status=422,
+            field="paths",
+        )
+    if not message.strip():
+        raise UkaiError(
+            code="case_correction_message_required",
+            message_ja="申請者へのメッセージ（補正の内容）を入力してください。",
+            message_en="Write the message to the applicant (what to correct).",
+            status=422,
+            field="message",
+        )
+    with transaction.atomic():
+        locked = _locked(case, revision)
+        if CaseStatus.CORRECTION not in CASE_TRANSITIONS.get(locked.status, frozenset()):
+            raise UkaiError(
+                code="case_transition_invalid",
+                message_ja=f"「{CaseStatus(locked.status).label}」の申請には補正を依頼できません。",
+                message_en=f"A case that is {locked.status} cannot be sent back for correction.",
+                status=409,
+            )
+        previous = locked.status
+        locked.status = CaseStatus.CORRECTION
+        locked.correction_paths = chosen
+        locked.correction_message = message.strip()
+        _save(locked, "status", "correction_paths", "correction_message")
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEvent.Kind.CORRECTION_REQUESTED,
+            from_status=previous,
+            to_status=CaseStatus.CORRECTION,
+            message=message.strip(),
+            paths=chosen,
+            actor=staff,
+        )
+        audit_log(action="update", obj=locked, fields=["status"], purpose="補正の依頼")
+    return locked
+
+
+def case_correct(*, case: Case, answers: dict[str, Any]) -> Case:
+    """The resident's correction: only the reopened fields change; the case goes back to 審査中.
+
+    ``answers`` holds the reopened fields as typed. Raises ``FormAnswersInvalid``
+    and changes nothing when the corrected application does not pass the form's rules.
+    """
+    spec = form_spec_parse(case.form_definition.definition)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != CaseStatus.CORRECTION:
+            raise UkaiError(
+                code="case_not_in_correction",
+                message_ja="この申請は補正の受付中ではありません。状態をご確認ください。",
+                message_en="This application is not waiting for a correction.",
+                status=409,
+            )
+        merged = dict(locked.answers)
+        for key in locked.correction_paths:
+            if key in answers:
+                merged[key] = answers[key]
+            else:
+                merged.pop(key, None)
+        cleaned, errors = form_validate(spec, merged)
+        if errors:
+            raise FormAnswersInvalid(errors)
+        stored = form_answers_to_json(spec, cleaned)
+        changed = [k for k in locked.correction_paths if stored.get(k) != locked.answers.get(k)]
+        locked.answers = stored
+        locked.applicant_name = _applicant_name(spec, cleaned)
+        paths = locked.correction_paths
+        locked.correction_paths = []
+        locked.status = CaseStatus.REVIEWING
+        _save(locked, "answers", "applicant_name", "correction_paths", "status")
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEvent.Kind.CORRECTED,
+            from_status=CaseStatus.CORRECTION,
+            to_status=CaseStatus.REVIEWING,
+            paths=changed or paths,
+        )
+    return locked
+
+
+def case_assign(*, case: Case, revision: int, staff: Any, assignee: Any) -> Case:
+    with transaction.atomic():
+        locked = _locked(case, revision)
+        locked.assigned_to = assignee
+        _save(locked, "assigned_to")
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEvent.Kind.ASSIGNED,
+            note=str(assignee) if assignee is not None else "",
+            actor=staff,
+        )
+    return locked
+
+
+def case_note_add(*, case: Case, note: str, staff: Any) -> CaseEvent:
+    note = note.strip()
+    if not note:
+        raise UkaiError(
+            code="case_note_empty",
+            message_ja="メモを入力してください。",
+            message_en="Write the note.",
+            status=422,
+            field="note",
+        )
+    return CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.NOTE, note=note[:5000], actor=staff
+    )
+
+
+def draft_link_rate_limit(*, client_address: str) -> None:
+    """Count one link e-mail from this client; UkaiError 429 beyond the hourly limit.
+
+    Sending mail to any address is what spammers look for: the count lives in the
+    cache under a hash of the address (never the database).
+    """
+    limit = int(getattr(settings, "UKAI_PROCEDURES_LINKS_PER_HOUR", 10))
+    window = int(time.time() // 3600)
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address}".encode()).hexdigest()[:24]
+    key = f"procedures:links:{digest}:{window}"
+    cache.add(key, 0, timeout=7200)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=7200)
+        count = 1
+    if count > limit:
+        raise UkaiError(
+            code="rate_limited",
+            message_ja=(
+                "短い時間にメールの送信が多すぎます。1時間ほど待ってから、もう一度お試しください。"
+            ),
+            message_en="Too many e-mails in a short time. Please wait an hour and try again.",
+            status=429,
+            extra={"retry_after": 3600},
+        )
+
+
+def draft_link_renew(*, draft: Draft) -> str:
+    """A new secret for the draft's link (the old link stops working); returns the secret."""
+    secret, digest = secret_new()
+    draft.token_hash = digest
+    draft.expires_at = timezone.now() + DRAFT_LIFETIME
+    draft.save(update_fields=["token_hash", "expires_at", "updated_at"])
+    return secret

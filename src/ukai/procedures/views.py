@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ukai.core.errors import UkaiError
 from ukai.core.service import department_list, municipality_current
 
-from . import selectors, webform
+from . import selectors, services, tasks, webform
 from .formspec import FormSpec, StepSpec, form_spec_parse
-from .models import Category, FormDefinition, LifeEvent, Procedure
+from .models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Category,
+    Channel,
+    Draft,
+    FormDefinition,
+    LifeEvent,
+    Procedure,
+)
 from .outline import form_outline
-from .validation import FieldError, form_validate, form_value_display
+from .validation import FieldError, form_answers_from_json, form_validate
+
+logger = logging.getLogger(__name__)
+
+
+class StartForm(forms.Form):
+    email = forms.EmailField(
+        label=_("メールアドレス"),
+        max_length=254,
+        error_messages={
+            "required": _("メールアドレスを入力してください。"),
+            "invalid": _("メールアドレスの形式が正しくありません（例：taro@example.jp）。"),
+        },
+    )
 
 
 @require_GET
@@ -77,24 +105,45 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-# --- the resident's form (answers kept in the session; submitting is a later slice) ----------
+# --- the resident's application: start by e-mail, steps, check, submit, status, correction --------
 
-SESSION_PREFIX = "procedures:answers:"
+DRAFT_SESSION_PREFIX = "procedures:draft:"
+SUBMITTED_SESSION_KEY = "procedures:submitted"
 
 
-def _published_form(slug: str) -> tuple[Procedure, FormDefinition, FormSpec]:
+def _procedure_with_form(slug: str) -> tuple[Procedure, FormDefinition]:
     procedure = selectors.procedure_by_slug(slug)
     if procedure is None:
         raise Http404
     form = selectors.form_definition_current(procedure=procedure)
     if form is None:
         raise Http404
-    return procedure, form, form_spec_parse(form.definition)
+    return procedure, form
 
 
-def _answers(request: HttpRequest, form: FormDefinition) -> dict[str, Any]:
-    stored = request.session.get(f"{SESSION_PREFIX}{form.pk}", {})
-    return stored if isinstance(stored, dict) else {}
+def _draft(request: HttpRequest, procedure: Procedure) -> Draft | None:
+    """The session's draft of this procedure (it names the form version it answers)."""
+    draft_id = request.session.get(f"{DRAFT_SESSION_PREFIX}{procedure.pk}")
+    if not isinstance(draft_id, int):
+        return None
+    draft = Draft.objects.filter(pk=draft_id).select_related("form_definition").first()
+    if draft is None:
+        return None
+    return selectors.draft_for_session(draft_id=draft_id, form_definition=draft.form_definition)
+
+
+def _draft_or_start(request: HttpRequest, slug: str) -> tuple[Procedure, Draft, FormSpec]:
+    procedure = selectors.procedure_by_slug(slug)
+    if procedure is None:
+        raise Http404
+    draft = _draft(request, procedure)
+    if draft is None:
+        raise _StartFirst
+    return procedure, draft, form_spec_parse(draft.form_definition.definition)
+
+
+class _StartFirst(Exception):
+    """No confirmed draft in this browser: the resident starts with their e-mail address."""
 
 
 def _step_index(spec: FormSpec, step_key: str) -> int:
@@ -109,18 +158,78 @@ def _step_errors(spec: FormSpec, step_key: str, answers: dict[str, Any]) -> list
     return [e for e in errors if webform.step_of_path(spec, e.path) == step_key]
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def apply_start(request: HttpRequest, slug: str) -> HttpResponse:
-    _, _, spec = _published_form(slug)
+    procedure, form = _procedure_with_form(slug)
+    draft = _draft(request, procedure)
+    if draft is not None and request.method == "GET":
+        spec = form_spec_parse(draft.form_definition.definition)
+        return redirect("procedures:apply_step", slug=slug, step=spec.steps[0].key)
+    email_form = StartForm(request.POST or None)
+    if request.method == "POST" and email_form.is_valid():
+        try:
+            services.draft_link_rate_limit(client_address=request.META.get("REMOTE_ADDR", ""))
+        except UkaiError as exc:
+            email_form.add_error("email", exc.message_ja if _ja() else exc.message_en)
+        else:
+            email = email_form.cleaned_data["email"]
+            draft, secret = services.draft_create(
+                procedure=procedure, form_definition=form, email=email
+            )
+            link = request.build_absolute_uri(reverse("procedures:resume", args=[secret]))
+            try:
+                services.draft_link_send(draft=draft, link=link)
+            except OSError:
+                logger.exception("procedures: the link e-mail could not be sent")
+                draft.delete()
+                return render(
+                    request,
+                    "procedures/apply_start.html",
+                    {
+                        "procedure": procedure,
+                        "form": form,
+                        "email_form": email_form,
+                        "send_failed": True,
+                    },
+                    status=503,
+                )
+            return render(
+                request, "procedures/apply_sent.html", {"procedure": procedure, "email": email}
+            )
+    return render(
+        request,
+        "procedures/apply_start.html",
+        {"procedure": procedure, "form": form, "email_form": email_form},
+        status=422 if email_form.errors else 200,
+    )
+
+
+@require_GET
+def resume(request: HttpRequest, secret: str) -> HttpResponse:
+    """The link from the e-mail: confirms the address and opens (or resumes) the application."""
+    try:
+        draft = services.draft_open(secret=secret[:100])
+    except UkaiError as exc:
+        return render(request, "procedures/link_invalid.html", {"error": exc}, status=exc.status)
+    request.session.cycle_key()
+    request.session[f"{DRAFT_SESSION_PREFIX}{draft.procedure_id}"] = draft.pk
+    slug = draft.procedure.slug
+    if draft.answers:
+        return redirect("procedures:apply_check", slug=slug)
+    spec = form_spec_parse(draft.form_definition.definition)
     return redirect("procedures:apply_step", slug=slug, step=spec.steps[0].key)
 
 
 @require_http_methods(["GET", "POST"])
 def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
-    procedure, form, spec = _published_form(slug)
+    try:
+        procedure, draft, spec = _draft_or_start(request, slug)
+    except _StartFirst:
+        return redirect("procedures:apply", slug=slug)
+    form = draft.form_definition
     index = _step_index(spec, step)
     current = spec.steps[index]
-    answers = _answers(request, form)
+    answers = dict(draft.answers)
     errors: list[FieldError] = []
     if request.method == "POST":
         answers.update(webform.step_answers(current, request.POST))
@@ -129,7 +238,13 @@ def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
         if action.startswith("postal:"):
             errors = webform.postal_fill(current, answers, action.removeprefix("postal:"))
             stay = True
-        request.session[f"{SESSION_PREFIX}{form.pk}"] = answers
+        services.draft_answers_save(draft=draft, answers=answers)
+        if action == "save":
+            return render(
+                request,
+                "procedures/apply_saved.html",
+                {"procedure": procedure, "draft": draft, "step": current},
+            )
         if not stay:
             errors = _step_errors(spec, current.key, answers)
             if not errors:
@@ -152,12 +267,37 @@ def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
             "previous": spec.steps[index - 1] if index > 0 else None,
             "widgets": widgets,
             "english": not _ja(),
-            "errors": [
-                {"id": webform.dom_id(e.path), "message": e.message_ja if _ja() else e.message_en}
-                for e in errors
-            ],
+            "errors": _error_list(errors),
         },
         status=422 if errors else 200,
+    )
+
+
+def _error_list(errors: list[FieldError]) -> list[dict[str, str]]:
+    return [
+        {"id": webform.dom_id(e.path), "message": e.message_ja if _ja() else e.message_en}
+        for e in errors
+    ]
+
+
+@require_POST
+def apply_resend(request: HttpRequest, slug: str) -> HttpResponse:
+    """「リンクをもう一度送る」 from the saved page: a new link replaces the old one."""
+    try:
+        procedure, draft, _spec = _draft_or_start(request, slug)
+    except _StartFirst:
+        return redirect("procedures:apply", slug=slug)
+    try:
+        services.draft_link_rate_limit(client_address=request.META.get("REMOTE_ADDR", ""))
+    except UkaiError as exc:
+        return render(request, "procedures/link_invalid.html", {"error": exc}, status=exc.status)
+    secret = services.draft_link_renew(draft=draft)
+    link = request.build_absolute_uri(reverse("procedures:resume", args=[secret]))
+    services.draft_link_send(draft=draft, link=link)
+    return render(
+        request,
+        "procedures/apply_sent.html",
+        {"procedure": procedure, "email": draft.email, "resent": True},
     )
 
 
@@ -184,11 +324,41 @@ def _group_action(step: StepSpec, answers: dict[str, Any], action: str) -> bool:
     return True
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure, form, spec = _published_form(slug)
-    answers = _answers(request, form)
-    cleaned, errors = form_validate(spec, answers)
+    try:
+        procedure, draft, spec = _draft_or_start(request, slug)
+    except _StartFirst:
+        submitted = _submitted_here(request, slug)
+        if submitted is not None:  # the browser's back button after submitting
+            return redirect("procedures:submitted", slug=slug)
+        return redirect("procedures:apply", slug=slug)
+    form = draft.form_definition
+    cleaned, errors = form_validate(spec, draft.answers)
+    if request.method == "POST" and not errors:
+        try:
+            result = tasks.case_submit(
+                procedure=procedure,
+                form_definition=form,
+                answers=draft.answers,
+                channel=Channel.ONLINE,
+                assurance=draft.assurance,
+                email=draft.email,
+                status_link=lambda secret: request.build_absolute_uri(
+                    reverse("procedures:status", args=[secret])
+                ),
+                draft=draft,
+            )
+        except services.FormAnswersInvalid:  # the rules changed under the resident: show why
+            pass
+        else:
+            request.session.pop(f"{DRAFT_SESSION_PREFIX}{procedure.pk}", None)
+            request.session[SUBMITTED_SESSION_KEY] = {
+                "slug": slug,
+                "case": result.case.pk,
+                "secret": result.status_secret,
+            }
+            return redirect("procedures:submitted", slug=slug)
     first_error_step = webform.step_of_path(spec, errors[0].path) if errors else ""
     return render(
         request,
@@ -197,33 +367,121 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
             "procedure": procedure,
             "form": form,
             "spec": spec,
-            "rows": _check_rows(spec, cleaned),
+            "draft": draft,
+            "rows": webform.check_rows(spec, cleaned),
             "error_count": len(errors),
             "first_error_step": first_error_step,
+        },
+        status=422 if errors and request.method == "POST" else 200,
+    )
+
+
+def _submitted_here(request: HttpRequest, slug: str) -> dict[str, Any] | None:
+    stored = request.session.get(SUBMITTED_SESSION_KEY)
+    if isinstance(stored, dict) and stored.get("slug") == slug:
+        return stored
+    return None
+
+
+@require_GET
+def submitted(request: HttpRequest, slug: str) -> HttpResponse:
+    """The confirmation page: the receipt number and the status page's link."""
+    stored = _submitted_here(request, slug)
+    if stored is None:
+        return redirect("procedures:detail", slug=slug)
+    case = selectors.case_by_status_secret(str(stored["secret"]))
+    if case is None:
+        raise Http404
+    return render(
+        request,
+        "procedures/submitted.html",
+        {
+            "case": case,
+            "procedure": case.procedure,
+            "status_url": request.build_absolute_uri(
+                reverse("procedures:status", args=[stored["secret"]])
+            ),
         },
     )
 
 
-def _check_rows(spec: FormSpec, cleaned: dict[str, Any]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for step in spec.steps:
-        for field in step.fields:
-            if field.key not in cleaned:
-                continue
-            value = cleaned[field.key]
-            if field.type == "group":
-                for number, item in enumerate(value, start=1):
-                    for child in field.fields:
-                        if child.key in item:
-                            rows.append(
-                                {
-                                    "step": step,
-                                    "label": f"{field.label}{number}：{child.label}",
-                                    "value": form_value_display(child, item[child.key]),
-                                }
-                            )
-                continue
-            rows.append(
-                {"step": step, "label": field.label, "value": form_value_display(field, value)}
-            )
-    return rows
+def _case_for_resident(secret: str) -> Case:
+    case = selectors.case_by_status_secret(secret[:100])
+    if case is None:
+        raise Http404
+    return case
+
+
+@require_GET
+def status(request: HttpRequest, secret: str) -> HttpResponse:
+    """The resident's status page (受付 → 審査中 → 補正依頼 → 完了 / 却下) with the city's messages."""
+    case = _case_for_resident(secret)
+    spec = form_spec_parse(case.form_definition.definition)
+    labels = {f.key: f.label for f in spec.fields()}
+    events = [e for e in case.events.all() if e.kind != CaseEvent.Kind.NOTE]
+    return render(
+        request,
+        "procedures/status.html",
+        {
+            "case": case,
+            "procedure": case.procedure,
+            "secret": secret,
+            "events": events,
+            "correction_labels": [labels.get(p, p) for p in case.correction_paths],
+            "rows": webform.check_rows(spec, form_answers_from_json(spec, case.answers)),
+            "steps": CASE_PROGRESS,
+        },
+    )
+
+
+CASE_PROGRESS = [CaseStatus.RECEIVED, CaseStatus.REVIEWING, CaseStatus.COMPLETED]
+
+
+def _correction_step(spec: FormSpec, paths: list[str]) -> StepSpec:
+    fields = [f for f in spec.fields() if f.key in paths]
+    return StepSpec(key="correction", title="補正", title_en="Correction", fields=fields)
+
+
+@require_http_methods(["GET", "POST"])
+def correct(request: HttpRequest, secret: str) -> HttpResponse:
+    """The correction (補正): only the fields staff named are open; the rest stays as submitted."""
+    case = _case_for_resident(secret)
+    if case.status != CaseStatus.CORRECTION or not case.correction_paths:
+        return redirect("procedures:status", secret=secret)
+    spec = form_spec_parse(case.form_definition.definition)
+    step = _correction_step(spec, case.correction_paths)
+    answers = dict(case.answers)
+    errors: list[FieldError] = []
+    if request.method == "POST":
+        answers.update(webform.step_answers(step, request.POST))
+        action = request.POST.get("action", "next")
+        stay = _group_action(step, answers, action)
+        if action.startswith("postal:"):
+            errors = webform.postal_fill(step, answers, action.removeprefix("postal:"))
+            stay = True
+        if not stay and not errors:
+            try:
+                services.case_correct(
+                    case=case, answers={k: answers.get(k) for k in case.correction_paths}
+                )
+            except services.FormAnswersInvalid as exc:
+                errors = exc.errors
+            except UkaiError:
+                return redirect("procedures:status", secret=secret)
+            else:
+                return redirect(f"{reverse('procedures:status', args=[secret])}?corrected=1")
+    outside = [e for e in errors if e.path.split(".", 1)[0] not in case.correction_paths]
+    return render(
+        request,
+        "procedures/correct.html",
+        {
+            "case": case,
+            "procedure": case.procedure,
+            "secret": secret,
+            "widgets": webform.step_widgets(spec, step, answers, errors),
+            "errors": _error_list(errors),
+            "outside_errors": bool(outside),
+            "english": not _ja(),
+        },
+        status=422 if errors else 200,
+    )

@@ -21,7 +21,7 @@ from ukai.core.japanese.postal import postal_code_lookup_or_raise
 
 from .formspec import DECLARED_ONLY_TYPES, FieldSpec, FormSpec, StepSpec
 from .outline import condition_text
-from .validation import FieldError, condition_holds, form_validate
+from .validation import FieldError, condition_holds, form_validate, form_value_display
 
 MAX_VALUE_LENGTH = 10_000  # longer answers are cut here; the field's own limit reports them
 
@@ -258,3 +258,33 @@ def step_widgets(
     known = {f.key: cleaned.get(f.key) for f in spec.fields() if f.key not in own}
     builder = _Builder(spec, errors, known)
     return [builder.widget(f, answers.get(f.key), "") for f in step.fields if not builder.hidden(f)]
+
+
+def check_rows(spec: FormSpec, cleaned: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a check-your-answers list: label and value as a Japanese form prints it."""
+    rows: list[dict[str, Any]] = []
+    for step in spec.steps:
+        for spec_field in step.fields:
+            if spec_field.key not in cleaned:
+                continue
+            value = cleaned[spec_field.key]
+            if spec_field.type == "group":
+                for number, item in enumerate(value, start=1):
+                    for child in spec_field.fields:
+                        if child.key in item:
+                            rows.append(
+                                {
+                                    "step": step,
+                                    "label": f"{spec_field.label}{number}：{child.label}",
+                                    "value": form_value_display(child, item[child.key]),
+                                }
+                            )
+                continue
+            rows.append(
+                {
+                    "step": step,
+                    "label": spec_field.label,
+                    "value": form_value_display(spec_field, value),
+                }
+            )
+    return rows

@@ -241,5 +241,25 @@ UKAI_API_MAX_PAGE_SIZE = 500
 # A worker that has not reported within this many seconds counts as down.
 UKAI_WORKER_STALE_SECONDS = 60
 
+# E-mail to residents (application links, receipts): "console" prints them in the
+# server's terminal (make run), "file" keeps them in DATA_DIR/mail, "smtp" sends them.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+EMAIL_BACKEND = _EMAIL_BACKENDS[os.environ.get("UKAI_EMAIL_BACKEND", "console")]
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("UKAI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("UKAI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("UKAI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("UKAI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("UKAI_EMAIL_TLS", "") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("UKAI_EMAIL_FROM", "Ukai <no-reply@localhost>")
+# Residents' procedures: link e-mails per client address per hour; hand-over plugins.
+UKAI_PROCEDURES_LINKS_PER_HOUR = 10
+UKAI_PROCEDURES_HANDOVER = [{"engine": "inbox"}]
+
 NINJA_PAGINATION_PER_PAGE = UKAI_API_PAGE_SIZE
 NINJA_PAGINATION_MAX_LIMIT = UKAI_API_MAX_PAGE_SIZE

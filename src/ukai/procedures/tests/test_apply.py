@@ -11,18 +11,29 @@ def step_url(step):
     return reverse("procedures:apply_step", args=[SLUG, step])
 
 
-def test_start_redirects_to_the_first_step(catalog, client):
-    response = client.get(reverse("procedures:apply", args=[SLUG]))
+def test_start_redirects_to_the_first_step_once_the_address_is_confirmed(applicant):
+    response = applicant.get(reverse("procedures:apply", args=[SLUG]))
     assert response.status_code == 302
     assert response["Location"] == step_url("applicant")
 
 
-def test_a_procedure_without_form_has_no_apply_page(catalog, client):
+def test_the_steps_ask_for_an_email_address_first(catalog, client):
+    assert client.get(step_url("applicant"))["Location"] == reverse("procedures:apply", args=[SLUG])
+    body = client.get(reverse("procedures:apply", args=[SLUG])).content.decode()
+    assert "アカウントの登録は不要です" in body
+    response = client.post(reverse("procedures:apply", args=[SLUG]), {"email": "hanako@"})
+    assert response.status_code == 422
+    assert "メールアドレスの形式が正しくありません" in response.content.decode()
+
+
+def test_a_procedure_without_form_has_no_apply_page(applicant):
+    client = applicant
     assert client.get(reverse("procedures:apply", args=["inu-toroku"])).status_code == 404
     assert client.get(step_url("no-such-step")).status_code == 404
 
 
-def test_errors_are_shown_next_to_fields_and_typed_values_are_kept(catalog, client):
+def test_errors_are_shown_next_to_fields_and_typed_values_are_kept(applicant):
+    client = applicant
     response = client.post(
         step_url("applicant"),
         {
@@ -61,7 +72,8 @@ def fill_applicant(client):
     )
 
 
-def test_the_whole_form_to_the_check_page_with_two_children(catalog, client):
+def test_the_whole_form_to_the_check_page_with_two_children(applicant):
+    client = applicant
     assert fill_applicant(client)["Location"] == step_url("spouse")
     response = client.post(step_url("spouse"), {"has_spouse": "no"})
     assert response["Location"] == step_url("children")
@@ -115,11 +127,12 @@ def test_the_whole_form_to_the_check_page_with_two_children(catalog, client):
     assert "児童2：児童の氏名" in body
     assert "髙橋 𠮷子（タカハシ ヨシコ）" in body
     assert "058-265-4141" in body
-    assert "送信の機能は準備中です" in body
+    assert "この内容で申請する" in body
     assert "確認してください" not in body
 
 
-def test_removing_a_child(catalog, client):
+def test_removing_a_child(applicant):
+    client = applicant
     data = {"children.count": "2", "children.0.name.name": "一郎", "children.1.name.name": "次郎"}
     response = client.post(step_url("children"), {**data, "action": "remove:children:0"})
     body = response.content.decode()
@@ -128,13 +141,15 @@ def test_removing_a_child(catalog, client):
     assert 'value="一郎"' not in body
 
 
-def test_check_page_points_back_to_missing_answers(catalog, client):
+def test_check_page_points_back_to_missing_answers(applicant):
+    client = applicant
     body = client.get(reverse("procedures:apply_check", args=[SLUG])).content.decode()
     assert "件の項目を確認してください" in body
     assert step_url("applicant") in body
 
 
-def test_postal_code_fills_the_address_without_javascript(catalog, client):
+def test_postal_code_fills_the_address_without_javascript(applicant):
+    client = applicant
     response = client.post(
         step_url("applicant"),
         {"postal_code": "〒５００－８７０１", "address": "", "action": "postal:postal_code"},
@@ -209,6 +224,9 @@ def test_a_field_hidden_by_an_earlier_step_is_not_shown(db, client):
     services.form_definition_publish(
         form_definition=services.form_definition_create(procedure=procedure, definition=definition)
     )
+    from ukai.procedures.tests.conftest import start_application
+
+    start_application(client, "two-steps")
     one = reverse("procedures:apply_step", args=["two-steps", "one"])
     two = reverse("procedures:apply_step", args=["two-steps", "two"])
     client.post(one, {"pet": "no"})
@@ -219,7 +237,8 @@ def test_a_field_hidden_by_an_earlier_step_is_not_shown(db, client):
     assert "data-show-when" not in body  # decided by the server, nothing for the browser
 
 
-def test_same_step_conditions_are_marked_for_the_browser(catalog, client):
+def test_same_step_conditions_are_marked_for_the_browser(applicant):
+    client = applicant
     body = client.get(step_url("spouse")).content.decode()
     assert (
         'data-show-when="{&quot;field&quot;: &quot;has_spouse&quot;, &quot;equals&quot;: &quot;yes&quot;}"'

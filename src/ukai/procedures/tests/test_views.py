@@ -79,6 +79,9 @@ def test_pages_in_english(gifu, client):
     assert "300 yen per copy" in page
     assert "Proof of identity (My Number card, driving licence, etc.)" in page
     assert "Number of copies" in page
+    from ukai.procedures.tests.conftest import start_application
+
+    start_application(client, "juminhyo-utsushi")
     step = reverse("procedures:apply_step", args=["juminhyo-utsushi", "requester"])
     page = client.post(step, {}, **en).content.decode()
     assert "Reading in katakana (furigana)" in page

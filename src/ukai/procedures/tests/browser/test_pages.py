@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from ukai.core.testing.axe import assert_accessible
+from ukai.procedures.tests.browser.test_apply_flow import start_in_browser
 
 
 @pytest.mark.browser
@@ -35,44 +36,10 @@ def test_catalog_pages_are_accessible(browser_page, live_server):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_form_steps_are_accessible_on_a_phone(browser_page, live_server):
-    call_command("ukai_demo", verbosity=0)
-    page = browser_page
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(live_server.url + "/procedures/jido-teate-nintei-seikyu/")
-    page.click("text=入力してみる（送信は準備中）")
-    page.wait_for_load_state()
-    assert_accessible(page)
-    page.click("button[value=next]")
-    page.wait_for_load_state()
-    assert "入力内容を確認してください" in page.content()
-    assert_accessible(page)
-    page.fill("#f-applicant-name-name", "髙橋 花子")
-    page.fill("#f-applicant-name-kana", "たかはし はなこ")
-    page.fill("#f-applicant-birth-date", "平成2年4月1日")
-    page.fill("#f-postal-code", "500-8701")
-    page.fill("#f-address", "岐阜県岐阜市司町40番地1")
-    page.fill("#f-phone", "058-265-4141")
-    page.check("#f-is-public-servant-0")
-    page.click("button[value=next]")
-    page.wait_for_load_state()
-    page.check("#f-has-spouse-1")
-    page.click("button[value=next]")
-    page.wait_for_load_state()
-    page.click("button[value='add:children']")
-    page.wait_for_load_state()
-    assert page.locator("#f-children-1-name-name").count() == 1
-    assert_accessible(page)
-    page.goto(live_server.url + "/procedures/jido-teate-nintei-seikyu/apply/check/")
-    assert "件の項目を確認してください" in page.content()
-    assert_accessible(page)
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
 def test_conditions_are_mirrored_in_the_browser(browser_page, live_server):
     call_command("ukai_demo", verbosity=0)
     page = browser_page
+    start_in_browser(page, live_server)
     page.goto(live_server.url + "/procedures/jido-teate-nintei-seikyu/apply/spouse/")
     spouse_name = page.locator("#f-spouse-name")
     page.check("#f-has-spouse-1")  # いない

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import staff_views
+
+app_name = "procedures_staff"
+
+urlpatterns = [
+    path("", staff_views.inbox, name="inbox"),
+    path("cases/<str:receipt_number>/", staff_views.case_detail, name="case"),
+    path("cases/<str:receipt_number>/status/", staff_views.case_status, name="case_status"),
+    path(
+        "cases/<str:receipt_number>/correction/",
+        staff_views.case_correction,
+        name="case_correction",
+    ),
+    path("cases/<str:receipt_number>/note/", staff_views.case_note, name="case_note"),
+    path("cases/<str:receipt_number>/assign/", staff_views.case_assign, name="case_assign"),
+    path("cases/<str:receipt_number>/rerun/", staff_views.case_steps_rerun, name="case_rerun"),
+    path("export/<slug:slug>.<str:fmt>", staff_views.export, name="export"),
+]
