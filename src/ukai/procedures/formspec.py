@@ -257,3 +257,22 @@ def form_spec_parse(definition: object) -> FormSpec:
             for error in exc.errors(include_url=False, include_input=False)
         ]
         raise FormDefinitionInvalid(problems) from None
+
+
+_SPECS: dict[tuple[Any, ...], FormSpec] = {}
+
+
+def form_spec_of(form: Any) -> FormSpec:
+    """The parsed definition of a ``FormDefinition``; a published version is parsed once per
+    process (it never changes, ADR 0040), a draft every time."""
+    if form.status != "published":
+        return form_spec_parse(form.definition)
+    # Not the primary key alone: a restored database may reuse it for another version.
+    key = (form.pk, form.procedure_id, form.version, form.published_at)
+    spec = _SPECS.get(key)
+    if spec is None:
+        spec = form_spec_parse(form.definition)
+        if len(_SPECS) > 1000:
+            _SPECS.clear()
+        _SPECS[key] = spec
+    return spec

@@ -68,6 +68,13 @@ def procedure_by_slug(slug: str, *, published_only: bool = True) -> Procedure | 
     return procedures.filter(slug=slug).first()
 
 
+def procedure_for_application(slug: str) -> Procedure | None:
+    """A published procedure, without the catalog's related rows (the application pages' hot path)."""
+    if len(slug) > 100:
+        return None
+    return Procedure.objects.filter(slug=slug, is_published=True).first()
+
+
 def form_definition_current(*, procedure: Procedure) -> FormDefinition | None:
     """The latest published version of the procedure's form (what a new submission uses)."""
     return (
@@ -88,18 +95,18 @@ def procedure_ids_with_published_form() -> set[int]:
 # --- applications -------------------------------------------------------------------------
 
 
-def draft_for_session(*, draft_id: object, form_definition: FormDefinition) -> Draft | None:
-    """The verified, unexpired draft a browser session holds for this form version."""
+def draft_for_session(*, draft_id: object, procedure: Procedure) -> Draft | None:
+    """The verified, unexpired draft of this procedure that a browser session holds."""
     if not isinstance(draft_id, int):
         return None
     return (
         Draft.objects.filter(
             pk=draft_id,
-            form_definition=form_definition,
+            procedure=procedure,
             verified_at__isnull=False,
             expires_at__gt=timezone.now(),
         )
-        .select_related("procedure", "form_definition")
+        .select_related("form_definition")
         .first()
     )
 

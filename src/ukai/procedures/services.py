@@ -21,7 +21,7 @@ from ukai.core.errors import UkaiError
 from ukai.core.japanese.calendar import business_day_add
 from ukai.core.service import audit_log
 
-from .formspec import FormSpec, form_spec_parse
+from .formspec import FormSpec, form_spec_of, form_spec_parse
 from .handover import handover_plugins
 from .models import (
     CASE_TRANSITIONS,
@@ -210,7 +210,7 @@ def case_submit(
     Raises ``FormAnswersInvalid`` (422, with every field error) and writes nothing
     when the answers do not pass the form's rules.
     """
-    spec = form_spec_parse(form_definition.definition)
+    spec = form_spec_of(form_definition)
     cleaned, errors = form_validate(spec, answers)
     if errors:
         raise FormAnswersInvalid(errors)
@@ -400,7 +400,7 @@ def case_correction_request(
     *, case: Case, revision: int, paths: list[str], message: str, staff: Any
 ) -> Case:
     """Ask the resident to correct the named fields (補正依頼); only those reopen."""
-    spec = form_spec_parse(case.form_definition.definition)
+    spec = form_spec_of(case.form_definition)
     known = {f.key for f in spec.fields() if f.type not in {"file", "signature"}}
     chosen = [p for p in dict.fromkeys(paths) if p in known]
     if not chosen or len(chosen) != len(set(paths)):
@@ -452,7 +452,7 @@ def case_correct(*, case: Case, answers: dict[str, Any]) -> Case:
     ``answers`` holds the reopened fields as typed. Raises ``FormAnswersInvalid``
     and changes nothing when the corrected application does not pass the form's rules.
     """
-    spec = form_spec_parse(case.form_definition.definition)
+    spec = form_spec_of(case.form_definition)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.status != CaseStatus.CORRECTION:

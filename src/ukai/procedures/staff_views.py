@@ -26,7 +26,7 @@ from ukai.core.service import (
 )
 
 from . import selectors, services, tasks, webform
-from .formspec import form_spec_parse
+from .formspec import form_spec_of
 from .handover import case_export_record
 from .models import CASE_TRANSITIONS, Case, CaseStatus, Procedure
 from .receipts import receipt_number_normalize
@@ -132,7 +132,7 @@ def _case_or_404(request: HttpRequest, receipt_number: str) -> Case:
 
 
 def _field_choices(case: Case) -> list[tuple[str, str]]:
-    spec = form_spec_parse(case.form_definition.definition)
+    spec = form_spec_of(case.form_definition)
     return [
         (f.key, f.label)
         for f in spec.fields()
@@ -154,7 +154,7 @@ def _render_case(
     note_form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    spec = form_spec_parse(case.form_definition.definition)
+    spec = form_spec_of(case.form_definition)
     labels = {f.key: f.label for f in spec.fields()}
     initial = {"revision": case.revision}
     audit_log(action="read", obj=case, purpose="申請内容の確認")

@@ -17,7 +17,7 @@ from ukai.core.errors import UkaiError
 from ukai.core.service import department_list, municipality_current
 
 from . import selectors, services, tasks, webform
-from .formspec import FormSpec, StepSpec, form_spec_parse
+from .formspec import FormSpec, StepSpec, form_spec_of, form_spec_parse
 from .models import (
     Case,
     CaseEvent,
@@ -124,22 +124,20 @@ def _procedure_with_form(slug: str) -> tuple[Procedure, FormDefinition]:
 def _draft(request: HttpRequest, procedure: Procedure) -> Draft | None:
     """The session's draft of this procedure (it names the form version it answers)."""
     draft_id = request.session.get(f"{DRAFT_SESSION_PREFIX}{procedure.pk}")
-    if not isinstance(draft_id, int):
-        return None
-    draft = Draft.objects.filter(pk=draft_id).select_related("form_definition").first()
-    if draft is None:
-        return None
-    return selectors.draft_for_session(draft_id=draft_id, form_definition=draft.form_definition)
+    draft = selectors.draft_for_session(draft_id=draft_id, procedure=procedure)
+    if draft is not None:
+        draft.procedure = procedure
+    return draft
 
 
 def _draft_or_start(request: HttpRequest, slug: str) -> tuple[Procedure, Draft, FormSpec]:
-    procedure = selectors.procedure_by_slug(slug)
+    procedure = selectors.procedure_for_application(slug)
     if procedure is None:
         raise Http404
     draft = _draft(request, procedure)
     if draft is None:
         raise _StartFirst
-    return procedure, draft, form_spec_parse(draft.form_definition.definition)
+    return procedure, draft, form_spec_of(draft.form_definition)
 
 
 class _StartFirst(Exception):
@@ -163,7 +161,7 @@ def apply_start(request: HttpRequest, slug: str) -> HttpResponse:
     procedure, form = _procedure_with_form(slug)
     draft = _draft(request, procedure)
     if draft is not None and request.method == "GET":
-        spec = form_spec_parse(draft.form_definition.definition)
+        spec = form_spec_of(draft.form_definition)
         return redirect("procedures:apply_step", slug=slug, step=spec.steps[0].key)
     email_form = StartForm(request.POST or None)
     if request.method == "POST" and email_form.is_valid():
@@ -216,7 +214,7 @@ def resume(request: HttpRequest, secret: str) -> HttpResponse:
     slug = draft.procedure.slug
     if draft.answers:
         return redirect("procedures:apply_check", slug=slug)
-    spec = form_spec_parse(draft.form_definition.definition)
+    spec = form_spec_of(draft.form_definition)
     return redirect("procedures:apply_step", slug=slug, step=spec.steps[0].key)
 
 
@@ -416,7 +414,7 @@ def _case_for_resident(secret: str) -> Case:
 def status(request: HttpRequest, secret: str) -> HttpResponse:
     """The resident's status page (受付 → 審査中 → 補正依頼 → 完了 / 却下) with the city's messages."""
     case = _case_for_resident(secret)
-    spec = form_spec_parse(case.form_definition.definition)
+    spec = form_spec_of(case.form_definition)
     labels = {f.key: f.label for f in spec.fields()}
     events = [e for e in case.events.all() if e.kind != CaseEvent.Kind.NOTE]
     return render(
@@ -448,7 +446,7 @@ def correct(request: HttpRequest, secret: str) -> HttpResponse:
     case = _case_for_resident(secret)
     if case.status != CaseStatus.CORRECTION or not case.correction_paths:
         return redirect("procedures:status", secret=secret)
-    spec = form_spec_parse(case.form_definition.definition)
+    spec = form_spec_of(case.form_definition)
     step = _correction_step(spec, case.correction_paths)
     answers = dict(case.answers)
     errors: list[FieldError] = []
