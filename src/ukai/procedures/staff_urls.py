@@ -16,5 +16,6 @@ urlpatterns = [
     path("cases/<str:receipt_number>/note/", staff_views.case_note, name="case_note"),
     path("cases/<str:receipt_number>/assign/", staff_views.case_assign, name="case_assign"),
     path("cases/<str:receipt_number>/rerun/", staff_views.case_steps_rerun, name="case_rerun"),
+    path("cases/<str:receipt_number>/pdf/", staff_views.case_pdf, name="case_pdf"),
     path("export/<slug:slug>.<str:fmt>", staff_views.export, name="export"),
 ]

@@ -25,7 +25,7 @@ from ukai.core.service import (
     staff_required,
 )
 
-from . import selectors, services, tasks, webform
+from . import pdf, selectors, services, tasks, webform
 from .formspec import form_spec_of
 from .handover import case_export_record
 from .models import CASE_TRANSITIONS, Case, CaseStatus, Procedure
@@ -274,6 +274,17 @@ def case_steps_rerun(request: HttpRequest, receipt_number: str) -> HttpResponse:
     tasks.case_steps_rerun(case.pk)
     messages.success(request, _("受付後の処理をもう一度実行するよう予約しました。"))
     return redirect("procedures_staff:case", receipt_number=case.receipt_number)
+
+
+@staff_required
+@require_GET
+def case_pdf(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    """The case printed like the paper form (for the paper file, or a core system without import)."""
+    case = _case_or_404(request, receipt_number)
+    audit_log(action="export", obj=case, purpose="申請書のPDFの出力")
+    response = HttpResponse(pdf.case_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.receipt_number}.pdf"'
+    return response
 
 
 @staff_required
