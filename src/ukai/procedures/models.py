@@ -378,6 +378,8 @@ class CaseEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("日時"), auto_now_add=True)
+    # When the resident was told of this event by e-mail (state changes, 補正 requests).
+    notified_at = models.DateTimeField(_("通知日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("申請の履歴")

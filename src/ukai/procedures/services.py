@@ -352,8 +352,10 @@ def _save(case: Case, *fields: str) -> None:
 
 def case_status_change(
     *, case: Case, revision: int, status: str, message: str = "", note: str = "", staff: Any
-) -> Case:
-    """Move a case to another status (with a message to the resident and/or an internal note)."""
+) -> CaseEvent:
+    """Move a case to another status (with a message to the resident and/or an internal note).
+
+    Returns the history entry (its ``case`` is the updated case)."""
     with transaction.atomic():
         locked = _locked(case, revision)
         if status not in CASE_TRANSITIONS.get(locked.status, frozenset()):
@@ -383,7 +385,7 @@ def case_status_change(
             locked.correction_paths = []
             fields.append("correction_paths")
         _save(locked, *fields)
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=locked,
             kind=CaseEvent.Kind.STATUS,
             from_status=previous,
@@ -393,13 +395,15 @@ def case_status_change(
             actor=staff,
         )
         audit_log(action="update", obj=locked, fields=["status"], purpose="申請の状態の変更")
-    return locked
+    return event
 
 
 def case_correction_request(
     *, case: Case, revision: int, paths: list[str], message: str, staff: Any
-) -> Case:
-    """Ask the resident to correct the named fields (補正依頼); only those reopen."""
+) -> CaseEvent:
+    """Ask the resident to correct the named fields (補正依頼); only those reopen.
+
+    Returns the history entry (its ``case`` is the updated case)."""
     spec = form_spec_of(case.form_definition)
     known = {f.key for f in spec.fields() if f.type not in {"file", "signature"}}
     chosen = [p for p in dict.fromkeys(paths) if p in known]
@@ -433,7 +437,7 @@ def case_correction_request(
         locked.correction_paths = chosen
         locked.correction_message = message.strip()
         _save(locked, "status", "correction_paths", "correction_message")
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=locked,
             kind=CaseEvent.Kind.CORRECTION_REQUESTED,
             from_status=previous,
@@ -443,7 +447,7 @@ def case_correction_request(
             actor=staff,
         )
         audit_log(action="update", obj=locked, fields=["status"], purpose="補正の依頼")
-    return locked
+    return event
 
 
 def case_correct(*, case: Case, answers: dict[str, Any]) -> Case:
@@ -553,3 +557,35 @@ def draft_link_renew(*, draft: Draft) -> str:
     draft.expires_at = timezone.now() + DRAFT_LIFETIME
     draft.save(update_fields=["token_hash", "expires_at", "updated_at"])
     return secret
+
+
+NOTIFIED_KINDS = frozenset({CaseEvent.Kind.STATUS, CaseEvent.Kind.CORRECTION_REQUESTED})
+
+
+def case_event_notify(*, event_id: int) -> bool:
+    """E-mail the resident that their application changed (once per event); True if sent now.
+
+    The e-mail names the receipt number and the new state, not the status link: only a hash
+    of that link is kept, and the resident has it from the confirmation e-mail.
+    """
+    with transaction.atomic():
+        event = (
+            CaseEvent.objects.select_for_update()
+            .select_related("case__procedure")
+            .filter(pk=event_id, notified_at__isnull=True, kind__in=NOTIFIED_KINDS)
+            .first()
+        )
+        if event is None or not event.case.applicant_email:
+            return False
+        case = event.case
+        subject = (
+            f"【岐阜市 電子申請】受付番号 {case.receipt_number}：補正のお願い"
+            if event.kind == CaseEvent.Kind.CORRECTION_REQUESTED
+            else f"【岐阜市 電子申請】受付番号 {case.receipt_number}："
+            f"「{CaseStatus(event.to_status).label}」になりました"
+        )
+        body = render_to_string("procedures/email/changed.txt", {"case": case, "event": event})
+        send_mail(subject, body, None, [case.applicant_email])
+        event.notified_at = timezone.now()
+        event.save(update_fields=["notified_at"])
+    return True

@@ -201,7 +201,7 @@ def case_status(request: HttpRequest, receipt_number: str) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, case, status_form=form, status=422)
     try:
-        services.case_status_change(
+        tasks.case_status_change(
             case=case,
             revision=form.cleaned_data["revision"],
             status=form.cleaned_data["status"],
@@ -223,7 +223,7 @@ def case_correction(request: HttpRequest, receipt_number: str) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, case, correction_form=form, status=422)
     try:
-        services.case_correction_request(
+        tasks.case_correction_request(
             case=case,
             revision=form.cleaned_data["revision"],
             paths=form.cleaned_data["paths"],

@@ -38,3 +38,23 @@ def case_submit(**kwargs: Any) -> services.Submitted:
 
 def case_steps_rerun(case_id: int) -> None:
     transaction.on_commit(lambda: case_steps_run.enqueue(case_id))
+
+
+@background_task(max_attempts=5, backoff_seconds=60)
+def case_event_notify(event_id: int) -> bool:
+    """E-mail the resident about a state change or a correction request (once per event)."""
+    return services.case_event_notify(event_id=event_id)
+
+
+def case_status_change(**kwargs: Any) -> Any:
+    """``services.case_status_change`` and, once committed, the e-mail to the resident."""
+    event = services.case_status_change(**kwargs)
+    transaction.on_commit(lambda: case_event_notify.enqueue(event.pk))
+    return event
+
+
+def case_correction_request(**kwargs: Any) -> Any:
+    """``services.case_correction_request`` and, once committed, the e-mail to the resident."""
+    event = services.case_correction_request(**kwargs)
+    transaction.on_commit(lambda: case_event_notify.enqueue(event.pk))
+    return event

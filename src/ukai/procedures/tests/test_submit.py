@@ -134,6 +134,11 @@ def test_a_resident_applies_staff_ask_for_a_correction_and_complete_it(gifu):
         },
     )
     assert response.status_code == 302
+    mail.outbox.clear()
+    run_worker()
+    (message,) = mail.outbox
+    assert "補正のお願い" in message.subject
+    assert "電話番号が1桁足りません。" in message.body
     status_page = resident.get(status_path).content.decode()
     assert "補正（内容の修正）をお願いします" in status_page
     assert "電話番号が1桁足りません。" in status_page
@@ -162,6 +167,11 @@ def test_a_resident_applies_staff_ask_for_a_correction_and_complete_it(gifu):
         },
     )
     assert response.status_code == 302
+    mail.outbox.clear()
+    run_worker()
+    assert [m.subject for m in mail.outbox] == [
+        f"【岐阜市 電子申請】受付番号 {receipt}：「完了」になりました"
+    ]
     status_page = resident.get(status_path).content.decode()
     assert "完了" in status_page
     assert "認定しました。" in status_page
@@ -291,3 +301,22 @@ def test_reading_a_case_is_audited(gifu):
     assert events[0].actor_username == "department"
     assert events[0].purpose == "申請内容の確認"
     assert "answers" in events[0].fields
+
+
+def test_the_pdf_prints_the_application_like_the_paper_form(gifu):
+    import pypdfium2
+
+    fill_and_submit(Client())
+    case = Case.objects.get()
+    department = staff(Client(), "department")
+    response = department.get(reverse("procedures_staff:case_pdf", args=[case.receipt_number]))
+    assert response["Content-Type"] == "application/pdf"
+    document = pypdfium2.PdfDocument(response.content)
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert case.receipt_number in text
+    assert "児童手当 認定請求書" in text.replace("\r", "").replace("\n", "") or "認定請求" in text
+    assert "髙橋 𠮷子" in text
+    assert "平成2年4月1日" in text  # dates in 和暦, as the paper form
+    counter = staff(Client(), "counter")
+    url = reverse("procedures_staff:case_pdf", args=[case.receipt_number])
+    assert counter.get(url).status_code == 404
