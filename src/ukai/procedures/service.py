@@ -6,13 +6,14 @@ through these functions; see docs/procedures.md.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from statistics import median
 from typing import Any
 
 from django.utils import timezone
 
 from .formspec import FormSpec, form_spec_parse
-from .models import Assurance, CaseStatus, Channel, FormDefinition, Procedure
+from .models import Assurance, Case, CaseStatus, Channel, FormDefinition, Procedure
 from .selectors import form_definition_current, procedure_by_slug, procedure_search
 from .services import FormAnswersInvalid, Submitted
 from .tasks import case_submit
@@ -41,7 +42,10 @@ __all__ = [
     "form_spec_parse",
     "form_validate",
     "form_value_display",
+    "kpi_fields_captured",
+    "kpi_median_days_to_completion",
     "kpi_online_procedures",
+    "kpi_online_share",
     "kpi_procedures_online",
     "procedure_by_slug",
     "procedure_search",
@@ -72,3 +76,68 @@ def kpi_procedures_online(*, as_of: date) -> dict[str, Any]:
 
 # The name the plan module's collector calls (ukai.plan.collectors).
 kpi_online_procedures = kpi_procedures_online
+
+
+def _year_to(as_of: date) -> tuple[datetime, datetime]:
+    end = timezone.make_aware(datetime.combine(as_of, time.max))
+    return end - timedelta(days=365), end
+
+
+def kpi_online_share(*, as_of: date) -> dict[str, Any]:
+    """Share (%) of applications received online among all channels, in the year to ``as_of``."""
+    start, end = _year_to(as_of)
+    cases = Case.objects.filter(submitted_at__gt=start, submitted_at__lte=end)
+    total = cases.count()
+    online = cases.filter(channel=Channel.ONLINE).count()
+    return {
+        "value": round(100.0 * online / total, 1) if total else 0.0,
+        "description": (
+            f"基準日までの1年間に受け付けた申請{total}件のうち、オンラインで受け付けた{online}件の割合（%）です。"
+            "窓口・郵送で受け付けた申請も、Ukai に登録したものを数えます。"
+        ),
+    }
+
+
+def kpi_median_days_to_completion(*, as_of: date) -> dict[str, Any]:
+    """Median days from submission to completion of the cases completed in the year to ``as_of``."""
+    start, end = _year_to(as_of)
+    spans = sorted(
+        (completed - submitted).total_seconds() / 86400
+        for submitted, completed in Case.objects.filter(
+            status=CaseStatus.COMPLETED, completed_at__gt=start, completed_at__lte=end
+        ).values_list("submitted_at", "completed_at")
+        if completed is not None
+    )
+    return {
+        "value": round(median(spans), 1) if spans else 0.0,
+        "description": (
+            f"基準日までの1年間に完了した申請{len(spans)}件について、受付から完了までの日数"
+            "（暦日）の中央値です。"
+        ),
+    }
+
+
+def _leaves(value: Any) -> int:
+    if isinstance(value, list):
+        return sum(_leaves(item) for item in value)
+    if isinstance(value, dict):
+        return sum(_leaves(item) for item in value.values())
+    return 0 if value in (None, "") else 1
+
+
+def kpi_fields_captured(*, as_of: date) -> dict[str, Any]:
+    """Answers residents entered online in the year to ``as_of``: values staff did not retype."""
+    start, end = _year_to(as_of)
+    count = sum(
+        _leaves(answers)
+        for answers in Case.objects.filter(
+            channel=Channel.ONLINE, submitted_at__gt=start, submitted_at__lte=end
+        ).values_list("answers", flat=True)
+    )
+    return {
+        "value": float(count),
+        "description": (
+            "基準日までの1年間にオンラインで受け付けた申請で、申請者が入力した項目の数"
+            "（職員が転記せずに済んだ入力の数）です。"
+        ),
+    }

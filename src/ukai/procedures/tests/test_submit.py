@@ -320,3 +320,37 @@ def test_the_pdf_prints_the_application_like_the_paper_form(gifu):
     counter = staff(Client(), "counter")
     url = reverse("procedures_staff:case_pdf", args=[case.receipt_number])
     assert counter.get(url).status_code == 404
+
+
+def test_plan_kpis_count_the_cases(gifu):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ukai.procedures import service
+
+    fill_and_submit(Client())
+    case = Case.objects.get()
+    Case.objects.filter(pk=case.pk).update(
+        status=CaseStatus.COMPLETED,
+        submitted_at=case.submitted_at - timedelta(days=3),
+        completed_at=case.submitted_at,
+    )
+    procedure = procedure_by_slug(SLUG)
+    assert procedure is not None
+    form = form_definition_current(procedure=procedure)
+    assert form is not None
+    services.case_submit(  # one received at the counter
+        procedure=procedure,
+        form_definition=form,
+        answers=case.answers,
+        channel="counter",
+        assurance="counter",
+    )
+    today = timezone.localdate()
+    assert service.kpi_online_share(as_of=today)["value"] == 50.0
+    assert service.kpi_median_days_to_completion(as_of=today)["value"] == 3.0
+    # applicant 7 (name and reading count as two), spouse 1, two children x 5, account 5,
+    # the declaration 1; the counter's case is not counted
+    assert service.kpi_fields_captured(as_of=today)["value"] == 24.0
+    assert service.kpi_online_share(as_of=today - timedelta(days=400))["value"] == 0.0
