@@ -26,6 +26,7 @@ urlpatterns = [
     path("chatbot/", include("ukai.chatbot.urls")),
     path("staff/chatbot/", include("ukai.chatbot.staff_urls")),
     path("procedures/", include("ukai.procedures.urls")),
+    path("staff/minutes/", include("ukai.minutes.urls")),
     path("staff/procedures/", include("ukai.procedures.staff_urls")),
     path("", include("ukai.core.urls")),
 ]

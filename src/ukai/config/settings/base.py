@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ukai.plan",
     "ukai.opendata",
     "ukai.chatbot",
+    "ukai.minutes",
 ]
 
 MIDDLEWARE = [
@@ -263,3 +264,13 @@ UKAI_PROCEDURES_HANDOVER = [{"engine": "inbox"}]
 
 NINJA_PAGINATION_PER_PAGE = UKAI_API_PAGE_SIZE
 NINJA_PAGINATION_MAX_LIMIT = UKAI_API_MAX_PAGE_SIZE
+
+# AI meeting minutes (ukai.minutes): speech recognition and upload limits.
+# A folder with a stronger CTranslate2 Whisper model (small, large-v3, kotoba-whisper);
+# empty = Whisper base, assembled from its PyPI packages into DATA_DIR/models/whisper-base.
+UKAI_MINUTES_WHISPER_MODEL = os.environ.get("UKAI_MINUTES_WHISPER_MODEL", "")
+UKAI_MINUTES_ASR_THREADS = int(os.environ.get("UKAI_MINUTES_ASR_THREADS", "2"))
+UKAI_MINUTES_MAX_UPLOAD_BYTES = int(os.environ.get("UKAI_MINUTES_MAX_UPLOAD_BYTES", 1024**3))
+UKAI_MINUTES_MAX_SECONDS = 6 * 3600 + 600
+# Hand transcription takes this many times the recording's length (the KPI's baseline).
+UKAI_MINUTES_MANUAL_FACTOR = 4.5

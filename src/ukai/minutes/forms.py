@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgendaItem, Attendee, Meeting
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(
+        label=_("会議名"),
+        max_length=200,
+        help_text=_("例：令和7年 第3回 総務委員会"),
+        error_messages={"required": _("会議名を入力してください。")},
+    )
+    body = forms.ChoiceField(
+        label=_("会議の種類"),
+        choices=Meeting.Body.choices,
+        error_messages={"required": _("会議の種類を選んでください。")},
+    )
+    held_on = forms.DateField(
+        label=_("開催日"),
+        help_text=_("例：2025-09-12"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("開催日を入力してください。"),
+            "invalid": _("開催日は 2025-09-12 の形で入力してください。"),
+        },
+    )
+    place = forms.CharField(label=_("場所"), max_length=200, required=False)
+    attendees = forms.CharField(
+        label=_("出席者"),
+        required=False,
+        help_text=_("1行に1人、「役職 氏名」の形で書きます（例：委員長 山田太郎）。"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    agenda = forms.CharField(
+        label=_("議題"),
+        required=False,
+        help_text=_("1行に1件書きます（例：議案第1号 岐阜市手数料条例の一部改正について）。"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class RecordingForm(forms.Form):
+    file = forms.FileField(
+        label=_("録音・録画ファイル"),
+        help_text=_("WAV・MP3・M4A・MP4・OGG・FLAC。ファイルの中身を確かめてから受け付けます。"),
+        error_messages={
+            "required": _("録音ファイルを選んでください。"),
+            "empty": _("ファイルが空です。録音ファイルを選び直してください。"),
+        },
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "audio/*,video/mp4,.wav,.mp3,.m4a,.mp4,.ogg,.flac"}
+        ),
+    )
+
+
+class SegmentForm(forms.Form):
+    text = forms.CharField(
+        label=_("発言"),
+        max_length=5000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("発言を入力してください。")},
+    )
+    speaker = forms.TypedChoiceField(
+        label=_("発言者"), required=False, coerce=int, empty_value=None
+    )
+    agenda_item = forms.TypedChoiceField(
+        label=_("議題"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        attendees: list[Attendee],
+        agenda_items: list[AgendaItem],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        speaker: Any = self.fields["speaker"]
+        speaker.choices = [("", _("（未設定）"))] + [
+            (a.pk, f"{a.role} {a.name}") for a in attendees
+        ]
+        agenda: Any = self.fields["agenda_item"]
+        agenda.choices = [("", _("（前の発言と同じ）"))] + [(i.pk, i.title) for i in agenda_items]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Meeting.Status.choices)
+    minutes_format = forms.ChoiceField(
+        label=_("会議録の形式"), choices=Meeting.Format.choices, widget=forms.RadioSelect
+    )

@@ -1,0 +1,225 @@
+"""Reads: meetings, transcripts, the composed minutes and the plan KPI."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
+
+from .cleanup import glossary_load, written_style
+from .extraction import Finding, findings_extract, sentences
+from .models import Attendee, Meeting, Recording, Segment
+
+LOW_PROBABILITY = 0.5
+
+
+def meeting_list() -> QuerySet[Meeting]:
+    return Meeting.objects.all()
+
+
+def meeting_get(*, meeting_id: int) -> Meeting | None:
+    return (
+        Meeting.objects.prefetch_related("attendees", "agenda_items", "recordings")
+        .filter(pk=meeting_id)
+        .first()
+    )
+
+
+def recording_get(*, recording_id: int) -> Recording | None:
+    return Recording.objects.select_related("meeting").filter(pk=recording_id).first()
+
+
+def segment_list(*, meeting: Meeting) -> QuerySet[Segment]:
+    return (
+        Segment.objects.filter(recording__meeting=meeting)
+        .select_related("speaker", "agenda_item", "recording")
+        .order_by("recording_id", "index")
+    )
+
+
+def segment_get(*, meeting: Meeting, segment_id: int) -> Segment | None:
+    return segment_list(meeting=meeting).filter(pk=segment_id).first()
+
+
+def recordings_active(*, meeting: Meeting) -> bool:
+    """True while a recording is waiting or being transcribed (the page refreshes itself)."""
+    return meeting.recordings.filter(
+        status__in=[Recording.Status.QUEUED, Recording.Status.RUNNING]
+    ).exists()
+
+
+@dataclass(frozen=True)
+class WordView:
+    text: str
+    start: float
+    low: bool
+
+
+def segment_words(segment: Segment) -> list[WordView]:
+    """The recognised words, flagged where Whisper was unsure (probability < 0.5)."""
+    return [
+        WordView(
+            text=str(word.get("text", "")),
+            start=float(word.get("start", 0.0)),
+            low=float(word.get("probability", 1.0)) < LOW_PROBABILITY,
+        )
+        for word in segment.words or []
+    ]
+
+
+@dataclass
+class Paragraph:
+    heading: str
+    text: str
+    segment_ids: list[int]
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass
+class Minutes:
+    meeting: Meeting
+    minutes_format: str
+    attendees: list[Attendee]
+    sections: list[Section]
+    decisions: list[Finding]
+    actions: list[Finding]
+    summary: list[str]
+
+    def as_text(self) -> str:
+        lines = [self.meeting.title, f"開催日：{self.meeting.held_on:%Y年%m月%d日}"]
+        if self.meeting.place:
+            lines.append(f"場所：{self.meeting.place}")
+        if self.attendees:
+            lines.append("出席者：" + "、".join(f"{a.role} {a.name}" for a in self.attendees))
+        lines.append("")
+        if self.minutes_format == Meeting.Format.SUMMARY:
+            lines.append("■ 要点")
+            lines.extend(f"・{sentence}" for sentence in self.summary)
+            lines.append("")
+        else:
+            for section in self.sections:
+                if section.title:
+                    lines.extend([f"■ {section.title}", ""])
+                for paragraph in section.paragraphs:
+                    lines.append(paragraph.heading)
+                    lines.append(f"　{paragraph.text}")
+                    lines.append("")
+        if self.decisions:
+            lines.append("■ 決定事項")
+            lines.extend(f"・【{d.label}】{d.sentence}" for d in self.decisions)
+            lines.append("")
+        if self.actions:
+            lines.append("■ 対応事項")
+            lines.extend(
+                f"・【{a.label}】{a.sentence}" + (f"（期限：{a.deadline}）" if a.deadline else "")
+                for a in self.actions
+            )
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary(paragraphs: list[Paragraph], findings: list[Finding]) -> list[str]:
+    """An extractive summary: sentences with a decision or action, then the most topical ones."""
+    all_sentences = [s for p in paragraphs for s in sentences(p.text)]
+    if not all_sentences:
+        return []
+    kept = {f.sentence for f in findings}
+    terms = set(glossary_load().terms)
+    words = Counter(w for s in all_sentences for w in re.findall(r"[一-龥々ァ-ヶー]{2,}", s))
+
+    def score(sentence: str) -> float:
+        found = re.findall(r"[一-龥々ァ-ヶー]{2,}", sentence)
+        if not found:
+            return 0.0
+        return sum(words[w] + (3 if w in terms else 0) for w in found) / (1 + len(sentence) / 40)
+
+    budget = max(3, len(all_sentences) // 4)
+    ranked = sorted(all_sentences, key=score, reverse=True)
+    for sentence in ranked:
+        if len(kept) >= budget:
+            break
+        kept.add(sentence)
+    seen: set[str] = set()
+    ordered = []
+    for sentence in all_sentences:
+        if sentence in kept and sentence not in seen:
+            seen.add(sentence)
+            ordered.append(sentence)
+    return ordered
+
+
+def minutes_build(*, meeting: Meeting, minutes_format: str | None = None) -> Minutes:
+    """The minutes from the edited transcript: ケバ取り, 整文, speaker headings, sections."""
+    glossary = glossary_load()
+    chosen = minutes_format or meeting.minutes_format
+    agenda = list(meeting.agenda_items.all())
+    sections: dict[int | None, Section] = {None: Section(title="")}
+    for item in agenda:
+        sections[item.pk] = Section(title=item.title)
+    order: list[int | None] = [None, *(item.pk for item in agenda)]
+    current_agenda: int | None = None
+    cleaned: list[tuple[int, str]] = []
+    for segment in segment_list(meeting=meeting):
+        if segment.agenda_item_id is not None:
+            current_agenda = segment.agenda_item_id
+        text = written_style(segment.text, glossary=glossary)
+        if not text:
+            continue
+        cleaned.append((segment.pk, text))
+        heading = segment.speaker.heading if segment.speaker else "○（発言者未設定）"
+        section = sections[current_agenda]
+        if section.paragraphs and section.paragraphs[-1].heading == heading:
+            section.paragraphs[-1].text += text
+            section.paragraphs[-1].segment_ids.append(segment.pk)
+        else:
+            section.paragraphs.append(
+                Paragraph(heading=heading, text=text, segment_ids=[segment.pk])
+            )
+    findings = findings_extract(cleaned)
+    all_paragraphs = [p for key in order for p in sections[key].paragraphs]
+    return Minutes(
+        meeting=meeting,
+        minutes_format=chosen,
+        attendees=list(meeting.attendees.all()),
+        sections=[sections[key] for key in order if sections[key].paragraphs or key is not None],
+        decisions=[f for f in findings if f.kind == "decision"],
+        actions=[f for f in findings if f.kind == "action"],
+        summary=_summary(all_paragraphs, findings),
+    )
+
+
+def meetings_with_recordings() -> QuerySet[Meeting]:
+    return Meeting.objects.prefetch_related(
+        Prefetch("recordings", queryset=Recording.objects.order_by("pk"))
+    )
+
+
+def kpi_minutes_time_ratio(*, as_of: date) -> dict[str, float | str]:
+    """Editing time ÷ the time hand transcription takes, over the approved minutes up to ``as_of``."""
+    end = timezone.make_aware(datetime.combine(as_of, time.max))
+    meetings = Meeting.objects.filter(status=Meeting.Status.APPROVED, approved_at__lte=end)
+    editing = meetings.aggregate(total=Sum("editing_seconds"))["total"] or 0.0
+    recorded = (
+        Recording.objects.filter(meeting__in=meetings, status=Recording.Status.DONE).aggregate(
+            total=Sum("duration_seconds")
+        )["total"]
+        or 0.0
+    )
+    factor = float(getattr(settings, "UKAI_MINUTES_MANUAL_FACTOR", 4.5))
+    baseline = recorded * factor
+    return {
+        "value": round(editing / baseline, 4) if baseline else 0.0,
+        "description": (
+            "基準日までに承認された会議録について、文字起こし結果の編集・確認にかかった時間の合計を、"
+            f"手作業で書き起こした場合の時間（録音時間の{factor:g}倍）で割った比。目標は0.25以下。"
+        ),
+    }

@@ -1,0 +1,349 @@
+"""Writes of the minutes module: meetings, uploads, transcription, edits and approval."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from ukai.core.errors import UkaiError
+from ukai.core.service import audit_log
+
+from . import errors
+from .asr import recording_check, recording_transcribe
+from .base import Segment as AsrSegment
+from .models import AgendaItem, Attendee, Meeting, MinutesVersion, Recording, Segment
+from .selectors import minutes_build
+
+logger = logging.getLogger(__name__)
+
+# Gaps between edits longer than this count as a break, not as editing time.
+EDIT_GAP_CAP = timedelta(minutes=5)
+# How often the worker writes the progress bar's position (seconds).
+PROGRESS_INTERVAL = 2.0
+
+
+def attendees_parse(text: str) -> list[tuple[str, str]]:
+    """One attendee a line, ``役職 氏名`` (a space or tab between; 全角 spaces too)."""
+    parsed = []
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        line = line.replace("\u3000", " ").strip()
+        if not line:
+            continue
+        role, _, name = line.partition(" ")
+        if not name.strip():
+            raise UkaiError(
+                code="attendee_format",
+                message_ja=f"出席者の{line_number}行目は「役職 氏名」の形で書いてください（例：議長 山田太郎）。",
+                message_en=f"Write line {line_number} of the attendees as 'role name' (e.g. 議長 山田太郎).",
+                status=422,
+                field="attendees",
+            )
+        parsed.append((role.strip()[:50], name.strip()[:100]))
+    return parsed
+
+
+def agenda_parse(text: str) -> list[str]:
+    return [line.strip()[:300] for line in text.splitlines() if line.strip()]
+
+
+@transaction.atomic
+def meeting_create(*, staff: Any, values: dict[str, Any]) -> Meeting:
+    """Create a meeting with its attendees (``役職 氏名`` lines) and agenda items (lines)."""
+    attendees = attendees_parse(values.get("attendees", ""))
+    agenda = agenda_parse(values.get("agenda", ""))
+    meeting = Meeting.objects.create(
+        title=values["title"],
+        body=values["body"],
+        held_on=values["held_on"],
+        place=values.get("place", ""),
+        created_by=staff,
+    )
+    Attendee.objects.bulk_create(
+        Attendee(meeting=meeting, order=i, role=role, name=name)
+        for i, (role, name) in enumerate(attendees)
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, order=i, title=title) for i, title in enumerate(agenda)
+    )
+    audit_log(action="create", obj=meeting, purpose="会議録の作成")
+    return meeting
+
+
+def _sync_children(
+    existing: list[Any], wanted: list[tuple[Any, ...]], key: Any, build: Any
+) -> None:
+    """Keep the rows whose key is still wanted (their ids, so links survive), delete the
+    others, create the new ones, and number them in the wanted order."""
+    by_key: dict[tuple[Any, ...], list[Any]] = {}
+    for row in existing:
+        by_key.setdefault(key(row), []).append(row)
+    kept = []
+    for order, item in enumerate(wanted):
+        rows = by_key.get(item)
+        if rows:
+            row = rows.pop(0)
+            row.order = order
+            row.save(update_fields=["order"])
+        else:
+            row = build(order, item)
+            row.save()
+        kept.append(row.pk)
+    for row in existing:
+        if row.pk not in kept:
+            row.delete()
+
+
+@transaction.atomic
+def meeting_update(*, staff: Any, meeting: Meeting, values: dict[str, Any]) -> Meeting:
+    """Change a meeting; attendees and agenda items that stay keep their links to segments."""
+    _ensure_editable(meeting)
+    attendees = attendees_parse(values.get("attendees", ""))
+    agenda = agenda_parse(values.get("agenda", ""))
+    for field in ("title", "body", "held_on", "place"):
+        setattr(meeting, field, values.get(field, getattr(meeting, field)))
+    meeting.save()
+    _sync_children(
+        list(meeting.attendees.all()),
+        attendees,
+        key=lambda a: (a.role, a.name),
+        build=lambda order, item: Attendee(
+            meeting=meeting, order=order, role=item[0], name=item[1]
+        ),
+    )
+    _sync_children(
+        list(meeting.agenda_items.all()),
+        [(title,) for title in agenda],
+        key=lambda i: (i.title,),
+        build=lambda order, item: AgendaItem(meeting=meeting, order=order, title=item[0]),
+    )
+    audit_log(action="update", obj=meeting, purpose="会議の情報の変更")
+    return meeting
+
+
+def meeting_form_initial(*, meeting: Meeting) -> dict[str, Any]:
+    """The meeting as the form shows it (attendees and agenda one a line)."""
+    return {
+        "title": meeting.title,
+        "body": meeting.body,
+        "held_on": meeting.held_on,
+        "place": meeting.place,
+        "attendees": "\n".join(f"{a.role} {a.name}" for a in meeting.attendees.all()),
+        "agenda": "\n".join(i.title for i in meeting.agenda_items.all()),
+    }
+
+
+def recording_upload(*, staff: Any, meeting: Meeting, upload: UploadedFile[bytes]) -> Recording:
+    """Store a recording after checking its content (not its name).
+
+    The caller enqueues the transcription (``tasks.transcription_enqueue_on_commit``).
+    """
+    size = upload.size or 0
+    if size == 0:
+        raise errors.audio_empty()
+    if size > settings.UKAI_MINUTES_MAX_UPLOAD_BYTES:
+        raise errors.audio_too_big(size=size, limit=settings.UKAI_MINUTES_MAX_UPLOAD_BYTES)
+    name = Path(upload.name or "recording").name[:255]
+    with transaction.atomic():
+        recording = Recording(meeting=meeting, original_name=name, size=size, uploaded_by=staff)
+        recording.file.save(name, upload, save=False)
+        try:
+            info = recording_check(Path(recording.file.path))
+        except UkaiError:
+            recording.file.delete(save=False)
+            raise
+        recording.duration_seconds = info.duration
+        recording.has_video = info.has_video
+        recording.save()
+        audit_log(action="create", obj=recording, purpose="会議の録音の登録")
+    return recording
+
+
+def _progress_writer(recording_id: int) -> Any:
+    last = [0.0]
+
+    def progress(done: float, total: float) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_INTERVAL and done < total:
+            return
+        last[0] = now
+        Recording.objects.filter(pk=recording_id).update(progress_seconds=done)
+
+    return progress
+
+
+def _segments_saver(recording: Recording) -> Any:
+    def save(segments: list[AsrSegment], done_until: float) -> None:
+        with transaction.atomic():
+            start_index = Segment.objects.filter(recording=recording).count()
+            Segment.objects.bulk_create(
+                Segment(
+                    recording=recording,
+                    index=start_index + i,
+                    start=segment.start,
+                    end=max(segment.end, segment.start),
+                    text=segment.text,
+                    asr_text=segment.text,
+                    words=[word for word in segment.as_dict()["words"]],
+                    probability=round(segment.probability, 4),
+                )
+                for i, segment in enumerate(segments)
+            )
+            Recording.objects.filter(pk=recording.pk).update(
+                processed_seconds=done_until, progress_seconds=done_until
+            )
+
+    return save
+
+
+def recording_transcribe_run(*, recording_id: int) -> Recording:
+    """Transcribe a stored recording, saving each chunk; resumes where a failed run stopped."""
+    recording = Recording.objects.select_related("meeting").get(pk=recording_id)
+    if recording.status == Recording.Status.DONE:
+        return recording
+    recording.status = Recording.Status.RUNNING
+    recording.error_code = recording.error_ja = recording.error_en = ""
+    recording.save(update_fields=["status", "error_code", "error_ja", "error_en"])
+    began = time.perf_counter()
+    try:
+        transcript = recording_transcribe(
+            Path(recording.file.path),
+            start_at=recording.processed_seconds,
+            progress=_progress_writer(recording.pk),
+            on_segments=_segments_saver(recording),
+        )
+    except UkaiError as error:
+        # Bad input or no engine: retrying does not help; the saved chunks stay.
+        recording.refresh_from_db(fields=["processed_seconds", "progress_seconds"])
+        recording.status = Recording.Status.FAILED
+        recording.error_code = error.code
+        recording.error_ja = error.message_ja
+        recording.error_en = error.message_en
+        recording.elapsed_seconds += time.perf_counter() - began
+        recording.finished_at = timezone.now()
+        recording.save()
+        logger.warning(
+            "transcription failed", extra={"recording": recording.pk, "code": error.code}
+        )
+        return recording
+    except Exception:
+        Recording.objects.filter(pk=recording.pk).update(
+            status=Recording.Status.FAILED,
+            error_code="asr_crashed",
+            error_ja="文字起こし中にエラーが発生しました。自動で再試行します。保存済みの結果は残っています。",
+            error_en="Transcription failed; it will be retried automatically. Saved results are kept.",
+        )
+        raise
+    recording.refresh_from_db(fields=["processed_seconds", "progress_seconds"])
+    recording.status = Recording.Status.DONE
+    recording.engine = transcript.engine
+    recording.model_name = transcript.model
+    recording.language = transcript.language
+    recording.warnings = list(transcript.warnings)
+    recording.elapsed_seconds += transcript.elapsed
+    recording.finished_at = timezone.now()
+    recording.save()
+    return recording
+
+
+def editing_record(*, meeting: Meeting, now: datetime | None = None) -> Meeting:
+    """Count the time since the last editing request (capped) as active editing time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.last_edit_at is not None:
+            gap = now - locked.last_edit_at
+            if timedelta(0) < gap:
+                locked.editing_seconds += min(gap, EDIT_GAP_CAP).total_seconds()
+        locked.last_edit_at = now
+        locked.save(update_fields=["editing_seconds", "last_edit_at"])
+    meeting.editing_seconds = locked.editing_seconds
+    meeting.last_edit_at = locked.last_edit_at
+    return meeting
+
+
+def _ensure_editable(meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.APPROVED:
+        raise UkaiError(
+            code="minutes_approved",
+            message_ja="承認済みの会議録は編集できません。",
+            message_en="Approved minutes cannot be edited.",
+            status=409,
+        )
+
+
+@transaction.atomic
+def segment_update(
+    *,
+    staff: Any,
+    segment: Segment,
+    text: str,
+    speaker: Attendee | None,
+    agenda_item: AgendaItem | None,
+) -> Segment:
+    """Save a corrected segment (text, speaker, agenda item) and count the editing time."""
+    meeting = segment.recording.meeting
+    _ensure_editable(meeting)
+    changed = []
+    if text != segment.text:
+        segment.text = text
+        segment.edited = True
+        changed.append("text")
+    if (speaker.pk if speaker else None) != segment.speaker_id:
+        segment.speaker = speaker
+        changed.append("speaker")
+    if (agenda_item.pk if agenda_item else None) != segment.agenda_item_id:
+        segment.agenda_item = agenda_item
+        changed.append("agenda_item")
+    if changed:
+        segment.save()
+        audit_log(action="update", obj=segment, fields=changed, purpose="会議録の文字起こしの修正")
+    editing_record(meeting=meeting)
+    return segment
+
+
+_NEXT_STATUS = {
+    Meeting.Status.DRAFT: {Meeting.Status.REVIEWED},
+    Meeting.Status.REVIEWED: {Meeting.Status.APPROVED, Meeting.Status.DRAFT},
+    Meeting.Status.APPROVED: {Meeting.Status.DRAFT},
+}
+
+
+@transaction.atomic
+def meeting_set_status(
+    *, staff: Any, meeting: Meeting, status: str, minutes_format: str
+) -> MinutesVersion:
+    """Move the minutes draft → reviewed → approved (or back to draft); keep a version."""
+    if status not in _NEXT_STATUS.get(Meeting.Status(meeting.status), set()):
+        raise UkaiError(
+            code="minutes_status",
+            message_ja="この状態には変更できません。",
+            message_en="The minutes cannot move to this status.",
+            status=409,
+        )
+    meeting.status = status
+    meeting.minutes_format = minutes_format
+    meeting.approved_at = timezone.now() if status == Meeting.Status.APPROVED else None
+    meeting.save(update_fields=["status", "minutes_format", "approved_at", "updated_at"])
+    number = (
+        meeting.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    version = MinutesVersion.objects.create(
+        meeting=meeting,
+        number=number,
+        status=status,
+        minutes_format=minutes_format,
+        text=minutes_build(meeting=meeting, minutes_format=minutes_format).as_text(),
+        created_by=staff,
+    )
+    audit_log(
+        action="update", obj=meeting, fields=["status"], purpose=f"会議録の状態の変更（{status}）"
+    )
+    return version

@@ -1,0 +1,333 @@
+"""The minutes module's staff pages: meetings, uploads, the transcript editor and the minutes."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ukai.core.errors import UkaiError, message_for_language
+from ukai.core.service import audit_log, staff_required
+
+from . import selectors, services
+from .errors import warning_message
+from .export import minutes_docx, minutes_pdf
+from .forms import MeetingForm, RecordingForm, SegmentForm, StatusForm
+from .models import Meeting
+from .tasks import transcription_enqueue_on_commit
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = selectors.meeting_get(meeting_id=meeting_id)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@staff_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.meeting_list(), 50).get_page(request.GET.get("page"))
+    return render(request, "minutes/meeting_list.html", {"page": page})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(staff=request.user, values=form.cleaned_data)
+        except UkaiError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("会議を登録しました。録音ファイルを登録してください。"))
+            return redirect("minutes_staff:meeting_detail", meeting_id=meeting.pk)
+    status = 400 if form.errors else 200
+    return render(request, "minutes/meeting_form.html", {"form": form}, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(meeting_id)
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.meeting_update(
+                    staff=request.user, meeting=meeting, values=form.cleaned_data
+                )
+            except UkaiError as error:
+                if error.field:
+                    form.add_error(error.field, error.message)
+                else:
+                    messages.error(request, error.message)
+                    return redirect("minutes_staff:meeting_detail", meeting_id=meeting.pk)
+            else:
+                messages.success(request, _("会議の情報を変更しました。"))
+                return redirect("minutes_staff:meeting_detail", meeting_id=meeting.pk)
+    else:
+        form = MeetingForm(initial=services.meeting_form_initial(meeting=meeting))
+    return render(
+        request,
+        "minutes/meeting_form.html",
+        {"form": form, "meeting": meeting},
+        status=400 if form.errors else 200,
+    )
+
+
+def _render_detail(
+    request: HttpRequest, meeting: Meeting, form: RecordingForm, status: int = 200
+) -> HttpResponse:
+    recordings = [
+        (
+            recording,
+            [warning_message(code) for code in recording.warnings],
+            message_for_language(recording.error_ja, recording.error_en)
+            if recording.error_code
+            else "",
+        )
+        for recording in meeting.recordings.all()
+    ]
+    return render(
+        request,
+        "minutes/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "recordings": recordings,
+            "active": selectors.recordings_active(meeting=meeting),
+            "has_segments": selectors.segment_list(meeting=meeting).exists(),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(meeting_id)
+    return _render_detail(request, meeting, RecordingForm())
+
+
+@staff_required
+@require_GET
+def recording_status(request: HttpRequest, meeting_id: int) -> JsonResponse:
+    """The progress bar's data, polled by progress.js while a transcription runs."""
+    meeting = _meeting_or_404(meeting_id)
+    recordings = [
+        {
+            "id": recording.pk,
+            "status": recording.status,
+            "label": str(recording.get_status_display()),
+            "percent": round(recording.progress * 100),
+        }
+        for recording in meeting.recordings.all()
+    ]
+    return JsonResponse(
+        {"active": selectors.recordings_active(meeting=meeting), "recordings": recordings}
+    )
+
+
+@staff_required
+@require_POST
+def recording_upload(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(meeting_id)
+    form = RecordingForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            recording = services.recording_upload(
+                staff=request.user, meeting=meeting, upload=form.cleaned_data["file"]
+            )
+        except UkaiError as error:
+            form.add_error("file", error.message)
+        else:
+            transcription_enqueue_on_commit(recording.pk)
+            messages.success(
+                request, _("録音を受け付けました。文字起こしが終わるまでお待ちください。")
+            )
+            return redirect("minutes_staff:meeting_detail", meeting_id=meeting.pk)
+    return _render_detail(request, meeting, form, status=400)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def transcript_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(meeting_id)
+    attendees = list(meeting.attendees.all())
+    agenda_items = list(meeting.agenda_items.all())
+    editable = meeting.status != Meeting.Status.APPROVED
+    failed: dict[int, SegmentForm] = {}
+    if request.method == "POST":
+        segment = selectors.segment_get(
+            meeting=meeting, segment_id=int(request.POST.get("segment_id") or 0)
+        )
+        if segment is None:
+            raise Http404
+        form = SegmentForm(
+            request.POST, prefix=f"s{segment.pk}", attendees=attendees, agenda_items=agenda_items
+        )
+        if form.is_valid():
+            by_id = {a.pk: a for a in attendees}
+            items = {i.pk: i for i in agenda_items}
+            try:
+                services.segment_update(
+                    staff=request.user,
+                    segment=segment,
+                    text=form.cleaned_data["text"],
+                    speaker=by_id.get(form.cleaned_data["speaker"] or 0),
+                    agenda_item=items.get(form.cleaned_data["agenda_item"] or 0),
+                )
+            except UkaiError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("発言を保存しました。"))
+            url = reverse("minutes_staff:transcript", args=[meeting.pk])
+            return redirect(f"{url}#segment-{segment.pk}")
+        failed[segment.pk] = form
+    elif editable:
+        services.editing_record(meeting=meeting)
+    audit_log(action="read", obj=meeting, purpose="会議録の文字起こしの確認")
+    rows = []
+    for segment in selectors.segment_list(meeting=meeting):
+        form = failed.get(segment.pk) or SegmentForm(
+            prefix=f"s{segment.pk}",
+            attendees=attendees,
+            agenda_items=agenda_items,
+            initial={
+                "text": segment.text,
+                "speaker": segment.speaker_id,
+                "agenda_item": segment.agenda_item_id,
+            },
+        )
+        rows.append((segment, form, selectors.segment_words(segment)))
+    return render(
+        request,
+        "minutes/transcript.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "editable": editable,
+            "has_errors": bool(failed),
+            "recordings": [r for r in meeting.recordings.all() if r.status == r.Status.DONE],
+            "attendees": attendees,
+        },
+        status=400 if failed else 200,
+    )
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+
+
+@staff_required
+@require_GET
+def recording_audio(request: HttpRequest, meeting_id: int, recording_id: int) -> HttpResponseBase:
+    """The recording for the editor's player; answers byte ranges so the player can seek."""
+    recording = selectors.recording_get(recording_id=recording_id)
+    if recording is None or recording.meeting_id != meeting_id:
+        raise Http404
+    size = recording.file.size
+    content_type = mimetypes.guess_type(recording.original_name)[0] or "application/octet-stream"
+    match = _RANGE.match(request.headers.get("Range", ""))
+    if match is None or not (match.group(1) or match.group(2)):
+        audit_log(action="read", obj=recording, purpose="会議の録音の再生")
+        whole = FileResponse(recording.file.open("rb"), content_type=content_type)
+        whole["Accept-Ranges"] = "bytes"
+        return whole
+    if match.group(1):
+        start = int(match.group(1))
+        end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+    else:  # the last N bytes
+        start = max(size - int(match.group(2)), 0)
+        end = size - 1
+    if start >= size or start > end:
+        response: HttpResponse = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    if start == 0:
+        audit_log(action="read", obj=recording, purpose="会議の録音の再生")
+    with recording.file.open("rb") as handle:
+        handle.seek(start)
+        body = handle.read(end - start + 1)
+    response = HttpResponse(body, status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
+def _format_of(request: HttpRequest, meeting: Meeting) -> str:
+    chosen = request.GET.get("format", "")
+    return chosen if chosen in Meeting.Format.values else meeting.minutes_format
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def minutes_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(meeting_id)
+    if request.method == "POST":
+        form = StatusForm(request.POST)
+        if form.is_valid():
+            try:
+                services.meeting_set_status(
+                    staff=request.user,
+                    meeting=meeting,
+                    status=form.cleaned_data["status"],
+                    minutes_format=form.cleaned_data["minutes_format"],
+                )
+            except UkaiError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("会議録の状態を「%(status)s」にしました。")
+                    % {"status": meeting.get_status_display()},
+                )
+        return redirect("minutes_staff:minutes", meeting_id=meeting.pk)
+    minutes_format = _format_of(request, meeting)
+    minutes = selectors.minutes_build(meeting=meeting, minutes_format=minutes_format)
+    audit_log(action="read", obj=meeting, purpose="会議録の確認")
+    return render(
+        request,
+        "minutes/minutes.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "minutes_format": minutes_format,
+            "formats": Meeting.Format.choices,
+            "versions": meeting.versions.order_by("-number"),
+            "status_form": StatusForm(initial={"minutes_format": minutes_format}),
+        },
+    )
+
+
+@staff_required
+@require_GET
+def minutes_download(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
+    if kind not in ("txt", "docx", "pdf"):
+        raise Http404
+    meeting = _meeting_or_404(meeting_id)
+    minutes = selectors.minutes_build(meeting=meeting, minutes_format=_format_of(request, meeting))
+    audit_log(action="export", obj=meeting, purpose=f"会議録のダウンロード（{kind}）")
+    filename = quote(f"{meeting.title}-{meeting.held_on:%Y%m%d}.{kind}")
+    response: HttpResponse
+    if kind == "docx":
+        response = HttpResponse(
+            minutes_docx(minutes),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    elif kind == "pdf":
+        response = HttpResponse(minutes_pdf(minutes), content_type="application/pdf")
+    else:
+        response = HttpResponse(minutes.as_text(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
