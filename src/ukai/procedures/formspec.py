@@ -37,8 +37,10 @@ FieldType = Literal[
     "signature",
     "group",
 ]
-# Declared in definitions but validated by the attachments slice (not yet built).
-DECLARED_ONLY_TYPES = frozenset({"file", "signature"})
+# Declared in definitions; a signature is given on paper or by a JPKI plugin (docs/procedures.md).
+DECLARED_ONLY_TYPES = frozenset({"signature"})
+# Answered by uploading (procedures/attachments.py), not by typing: not read from form fields.
+UPLOAD_TYPES = frozenset({"file"})
 MAX_FIELDS = 300
 MAX_CONDITION_DEPTH = 8
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
@@ -121,7 +123,7 @@ class FieldSpec(_Strict):
     # choice
     choices: list[ChoiceOption] = Field(default_factory=list, max_length=200)
     multiple: bool = False
-    # file
+    # file: accepted content types (sniffed from the content, not the name), e.g. "application/pdf"
     accept: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list)
     max_bytes: Annotated[int, Field(ge=1)] | None = None
     # group
@@ -144,6 +146,8 @@ class FieldSpec(_Strict):
                 raise ValueError(f"{self.key}: a group needs fields")
             if any(f.type == "group" for f in self.fields):
                 raise ValueError(f"{self.key}: groups do not nest")
+            if any(f.type == "file" for f in self.fields):
+                raise ValueError(f"{self.key}: a file field cannot be inside a group")
             if self.min_items > self.max_items:
                 raise ValueError(f"{self.key}: min_items exceeds max_items")
         elif self.fields:

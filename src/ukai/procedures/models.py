@@ -7,10 +7,12 @@ submission with the exact questions it answered (docs/adr/0040).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ukai.core.errors import UkaiError
@@ -419,3 +421,39 @@ class CaseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.name} ({self.state})"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    # The resident's file name never reaches the storage: it may hold anything.
+    return f"procedures/attachments/{instance.created_at:%Y/%m}/{instance.pk}"
+
+
+class Attachment(PersonalData, models.Model):
+    """A file a resident attached to an application, checked by its content (attachments.py)."""
+
+    personal_data_fields = ("name", "file")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    draft = models.ForeignKey(
+        Draft, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    field_key = models.CharField(_("項目"), max_length=63)
+    name = models.CharField(_("ファイル名"), max_length=200)
+    content_type = models.CharField(_("種類"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大きさ（バイト）"))
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(_("ファイル"), upload_to=_attachment_path, max_length=200)
+    # The antivirus plugin that checked it ("" when none is configured).
+    scanned_by = models.CharField(_("ウイルス検査"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("添付日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("添付ファイル")
+        verbose_name_plural = _("添付ファイル")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.field_key}: {self.name}"

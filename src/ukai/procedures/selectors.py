@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from ukai.core.japanese.kana import kana_fold
 
-from .models import FINAL_STATUSES, Case, CaseStatus, Draft, FormDefinition, Procedure
+from .models import FINAL_STATUSES, Attachment, Case, CaseStatus, Draft, FormDefinition, Procedure
 from .receipts import receipt_number_normalize, secret_hash
 
 MAX_QUERY_LENGTH = 100
@@ -168,3 +169,7 @@ def case_status_counts(*, department_codes: set[str] | None) -> dict[str, int]:
         cases = cases.filter(department_code__in=department_codes)
     counts = {row["status"]: row["n"] for row in cases.values("status").annotate(n=Count("pk"))}
     return {status: counts.get(status, 0) for status in CaseStatus.values}
+
+
+def attachment_of_case(*, case: Case, attachment_id: UUID | str) -> Attachment | None:
+    return Attachment.objects.filter(case=case, pk=attachment_id).first()

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -21,12 +22,15 @@ from ukai.core.errors import UkaiError
 from ukai.core.japanese.calendar import business_day_add
 from ukai.core.service import audit_log
 
-from .formspec import FormSpec, form_spec_of, form_spec_parse
+from .attachments import AttachmentRejected, check_content
+from .attachments import scan as antivirus_scan
+from .formspec import FieldSpec, FormSpec, form_spec_of, form_spec_parse
 from .handover import handover_plugins
 from .models import (
     CASE_TRANSITIONS,
     FINAL_STATUSES,
     Assurance,
+    Attachment,
     Case,
     CaseEvent,
     CaseStatus,
@@ -87,6 +91,8 @@ def form_definition_publish(*, form_definition: FormDefinition) -> FormDefinitio
 # --- residents' drafts and applications --------------------------------------------------------
 
 DRAFT_LIFETIME = timedelta(days=30)
+# The largest attachment accepted, whatever a form allows (settings can lower it).
+DEFAULT_MAX_ATTACHMENT = 10_000_000
 # Steps run after a submission, in order (tasks.case_steps_run); each is idempotent.
 CASE_STEPS = ("confirmation_email", "handover")
 
@@ -254,6 +260,7 @@ def case_submit(
                     ]
                 )
                 if draft is not None:
+                    _bind_attachments(draft=draft, case=case, stored=stored)
                     draft.delete()
             return Submitted(case=case, status_secret=secret)
         except IntegrityError:
@@ -589,3 +596,90 @@ def case_event_notify(*, event_id: int) -> bool:
         event.notified_at = timezone.now()
         event.save(update_fields=["notified_at"])
     return True
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+def attachment_store(*, draft: Draft, field: FieldSpec, uploaded: Any) -> dict[str, Any]:
+    """Check an uploaded file by its content, scan it, store it; returns the field's answer.
+
+    Raises ``AttachmentRejected`` (422, a message for the resident) and stores nothing when
+    the file is too big, not of an accepted type, broken, or infected. A file replacing an
+    earlier one of the same field deletes the earlier one.
+    """
+    limit = min(field.max_bytes or DEFAULT_MAX_ATTACHMENT, DEFAULT_MAX_ATTACHMENT)
+    if uploaded.size > limit:
+        raise AttachmentRejected(
+            "file_too_large",
+            f"ファイルが大きすぎます（{limit // 1_000_000} MB まで）。",
+            f"The file is too large ({limit // 1_000_000} MB at most).",
+        )
+    data = uploaded.read(limit + 1)
+    if len(data) > limit:
+        raise AttachmentRejected(
+            "file_too_large",
+            f"ファイルが大きすぎます（{limit // 1_000_000} MB まで）。",
+            f"The file is too large ({limit // 1_000_000} MB at most).",
+        )
+    sniffed = check_content(data, accept=field.accept)
+    scanned_by = antivirus_scan(data)
+    name = _safe_name(str(uploaded.name or ""), sniffed.label)
+    attachment = Attachment(
+        draft=draft,
+        field_key=field.key,
+        name=name,
+        content_type=sniffed.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        scanned_by=scanned_by,
+    )
+    attachment.file.save(str(attachment.pk), ContentFile(data), save=False)
+    with transaction.atomic():
+        attachment.save()
+        for old in Attachment.objects.filter(draft=draft, field_key=field.key).exclude(
+            pk=attachment.pk
+        ):
+            attachment_delete(attachment=old)
+    return {
+        "attachment": str(attachment.pk),
+        "name": name,
+        "type": sniffed.content_type,
+        "size": len(data),
+    }
+
+
+def attachment_delete(*, attachment: Attachment) -> None:
+    storage_name = attachment.file.name
+    attachment.delete()
+    if storage_name:
+        transaction.on_commit(lambda: attachment.file.storage.delete(storage_name))
+
+
+def _safe_name(name: str, label: str) -> str:
+    """The file name shown to staff: its last path part, printable, at most 120 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*')
+    return base[:120].strip() or f"添付ファイル（{label}）"
+
+
+def _bind_attachments(*, draft: Draft, case: Case, stored: dict[str, Any]) -> None:
+    """Move the draft's files that the answers name to the case; drop the others."""
+    named = {
+        value["attachment"]
+        for value in stored.values()
+        if isinstance(value, dict) and "attachment" in value
+    }
+    for attachment in Attachment.objects.filter(draft=draft):
+        if str(attachment.pk) in named:
+            attachment.case = case
+            attachment.draft = None
+            attachment.save(update_fields=["case", "draft"])
+        else:
+            attachment_delete(attachment=attachment)
+
+
+def attachment_clear(*, draft: Draft, field_key: str) -> None:
+    """「取り消す」: the resident removes the file of a field before submitting."""
+    for attachment in Attachment.objects.filter(draft=draft, field_key=field_key[:63]):
+        attachment_delete(attachment=attachment)

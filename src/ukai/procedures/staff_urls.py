@@ -17,5 +17,10 @@ urlpatterns = [
     path("cases/<str:receipt_number>/assign/", staff_views.case_assign, name="case_assign"),
     path("cases/<str:receipt_number>/rerun/", staff_views.case_steps_rerun, name="case_rerun"),
     path("cases/<str:receipt_number>/pdf/", staff_views.case_pdf, name="case_pdf"),
+    path(
+        "cases/<str:receipt_number>/attachments/<uuid:attachment_id>/",
+        staff_views.case_attachment,
+        name="case_attachment",
+    ),
     path("export/<slug:slug>.<str:fmt>", staff_views.export, name="export"),
 ]

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,6 +169,7 @@ def _render_case(
             "rows": webform.check_rows(spec, form_answers_from_json(spec, case.answers)),
             "events": list(case.events.select_related("actor")),
             "steps": list(case.steps.all()),
+            "attachments": list(case.attachments.all()),
             "correction_labels": [labels.get(p, p) for p in case.correction_paths],
             "days_left": _days_left(case, timezone.localdate()),
             "status_form": status_form
@@ -274,6 +277,26 @@ def case_steps_rerun(request: HttpRequest, receipt_number: str) -> HttpResponse:
     tasks.case_steps_rerun(case.pk)
     messages.success(request, _("受付後の処理をもう一度実行するよう予約しました。"))
     return redirect("procedures_staff:case", receipt_number=case.receipt_number)
+
+
+@staff_required
+@require_GET
+def case_attachment(
+    request: HttpRequest, receipt_number: str, attachment_id: UUID
+) -> HttpResponseBase:
+    """A resident's attachment, shown in the browser (images and PDFs were checked on upload)."""
+    case = _case_or_404(request, receipt_number)
+    attachment = selectors.attachment_of_case(case=case, attachment_id=attachment_id)
+    if attachment is None:
+        raise Http404
+    audit_log(action="read", obj=attachment, purpose="添付ファイルの確認")
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if attachment.content_type.startswith("image/"):
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @staff_required

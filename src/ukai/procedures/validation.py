@@ -294,6 +294,32 @@ def _clean_name_field(spec: FieldSpec, value: object, path: str) -> tuple[Any, l
     return (cleaned if not errors else None), errors
 
 
+def _clean_file(spec: FieldSpec, value: object) -> dict[str, Any]:
+    """A stored upload's description (made by ``attachments``, never typed by a resident)."""
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("attachment"), str)
+        or not isinstance(value.get("size"), int)
+        or not isinstance(value.get("type"), str)
+    ):
+        raise _Invalid(
+            "file_invalid", "添付ファイルの形式が正しくありません。", "Invalid attachment."
+        )
+    if spec.accept and value["type"] not in spec.accept:
+        raise _Invalid(
+            "file_type",
+            "この種類のファイルは添付できません。",
+            "This kind of file cannot be attached.",
+        )
+    if spec.max_bytes is not None and value["size"] > spec.max_bytes:
+        raise _Invalid(
+            "file_too_large",
+            "添付ファイルが大きすぎます。",
+            "The attachment is too large.",
+        )
+    return {k: value[k] for k in ("attachment", "name", "type", "size") if k in value}
+
+
 def _clean_scalar(spec: FieldSpec, value: object) -> Any:
     match spec.type:
         case "text" | "address":
@@ -314,6 +340,8 @@ def _clean_scalar(spec: FieldSpec, value: object) -> Any:
             return _clean_choice(spec, value)
         case "checkbox":
             return _clean_checkbox(value)
+        case "file":
+            return _clean_file(spec, value)
     raise AssertionError(spec.type)  # pragma: no cover - every type is handled above
 
 
@@ -360,7 +388,7 @@ class _Validator:
             if spec.show_when is not None and not condition_holds(spec.show_when, scope):
                 continue  # hidden: its answer is neither checked nor kept
             if spec.type in DECLARED_ONLY_TYPES:
-                continue  # checked by the attachments slice (docs/procedures.md)
+                continue  # a signature: on paper or through a JPKI plugin (docs/procedures.md)
             path = f"{prefix}{spec.key}"
             required = spec.required or (
                 spec.required_when is not None and condition_holds(spec.required_when, scope)
@@ -475,6 +503,12 @@ def form_validate(
     return cleaned, validator.errors
 
 
+def _size_text(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(size // 1000, 1)} KB"
+
+
 def form_value_display(spec: FieldSpec, value: Any) -> str:
     """An answer as a Japanese form would print it (和暦 for dates, labels for choices)."""
     if value is None:
@@ -489,6 +523,8 @@ def form_value_display(spec: FieldSpec, value: Any) -> str:
         return "はい" if value else "いいえ"
     if spec.type == "name" and isinstance(value, dict):
         return f"{value.get('name', '')}（{value.get('kana', '')}）"
+    if spec.type == "file" and isinstance(value, dict):
+        return f"{value.get('name', '')}（{_size_text(int(value.get('size', 0)))}）"
     return str(value)
 
 

@@ -236,6 +236,13 @@ def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
         if action.startswith("postal:"):
             errors = webform.postal_fill(current, answers, action.removeprefix("postal:"))
             stay = True
+        if action.startswith("clear:"):
+            services.attachment_clear(draft=draft, field_key=action.removeprefix("clear:"))
+            answers.pop(action.removeprefix("clear:"), None)
+            stay = True
+        upload_errors = _store_uploads(request, draft, spec, current, answers)
+        if upload_errors:
+            errors, stay = upload_errors, True
         services.draft_answers_save(draft=draft, answers=answers)
         if action == "save":
             return render(
@@ -269,6 +276,24 @@ def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
         },
         status=422 if errors else 200,
     )
+
+
+def _store_uploads(
+    request: HttpRequest, draft: Draft, spec: FormSpec, step: StepSpec, answers: dict[str, Any]
+) -> list[FieldError]:
+    """Keep the files attached on this step; a rejected file is a field error and stores nothing."""
+    errors = []
+    for field in step.fields:
+        uploaded = request.FILES.get(field.key) if field.type == "file" else None
+        if uploaded is None:
+            continue
+        try:
+            answers[field.key] = services.attachment_store(
+                draft=draft, field=field, uploaded=uploaded
+            )
+        except UkaiError as exc:
+            errors.append(FieldError(field.key, exc.code, exc.message_ja, exc.message_en))
+    return errors
 
 
 def _error_list(errors: list[FieldError]) -> list[dict[str, str]]:

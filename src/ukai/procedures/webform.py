@@ -19,7 +19,7 @@ from ukai.core.errors import message_for_language
 from ukai.core.japanese.errors import JapaneseInputError
 from ukai.core.japanese.postal import postal_code_lookup_or_raise
 
-from .formspec import DECLARED_ONLY_TYPES, FieldSpec, FormSpec, StepSpec
+from .formspec import DECLARED_ONLY_TYPES, UPLOAD_TYPES, FieldSpec, FormSpec, StepSpec
 from .outline import condition_text
 from .validation import FieldError, condition_holds, form_validate, form_value_display
 
@@ -69,11 +69,12 @@ def group_count(post: QueryDict, name: str, spec: FieldSpec) -> int:
 
 
 def step_answers(step: StepSpec, post: QueryDict) -> dict[str, Any]:
-    """The answers of one step's fields from POST data (declared-only fields are skipped)."""
+    """The answers of one step's fields from POST data (declared-only and file fields are skipped:
+    files arrive as uploads, see ``attachments``)."""
     return {
         spec.key: _parse_field(spec, post, "")
         for spec in step.fields
-        if spec.type not in DECLARED_ONLY_TYPES
+        if spec.type not in DECLARED_ONLY_TYPES | UPLOAD_TYPES
     }
 
 
@@ -194,6 +195,10 @@ class _Builder:
             widget.show_fields = " ".join(sorted(spec.show_when.fields_named()))
         if spec.type in DECLARED_ONLY_TYPES:
             widget.kind = "declared"
+        elif spec.type == "file":
+            widget.kind = "file"
+            widget.value = value if isinstance(value, dict) else None
+            widget.options = [{"accept": ",".join(spec.accept)}]
         elif spec.type in {"text", "address"} and spec.multiline:
             widget.kind = "textarea"
         elif spec.type == "checkbox":

@@ -284,9 +284,23 @@ def test_required_checkbox_must_be_ticked():
     assert cleaned["answer"] is True
 
 
-def test_file_and_signature_are_declared_but_not_checked_yet():
-    cleaned, errors = check({"type": "file", "required": True}, None)
-    assert (cleaned, errors) == ({}, [])
+def test_a_file_answer_is_the_description_of_a_checked_upload():
+    spec = {"type": "file", "required": True, "accept": ["application/pdf"], "max_bytes": 1000}
+    _, errors = check(spec, None)
+    assert [e.code for e in errors] == ["required"]
+    _, errors = check(spec, "passport.pdf")  # typed text is not a file
+    assert [e.code for e in errors] == ["file_invalid"]
+    upload = {"attachment": "a1b2", "name": "本人確認.pdf", "type": "application/pdf", "size": 900}
+    cleaned, errors = check(spec, upload)
+    assert errors == []
+    assert cleaned["answer"] == upload
+    _, errors = check(spec, {**upload, "type": "image/png"})
+    assert [e.code for e in errors] == ["file_type"]
+    _, errors = check(spec, {**upload, "size": 1001})
+    assert [e.code for e in errors] == ["file_too_large"]
+
+
+def test_a_signature_is_declared_but_not_answered_online():
     cleaned, errors = check({"type": "signature"}, "anything")
     assert (cleaned, errors) == ({}, [])
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from ukai.core.testing.axe import assert_accessible
 from ukai.procedures.tests.conftest import found
+from ukai.procedures.tests.test_attachments import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,9 +95,14 @@ def test_apply_correct_and_complete_on_a_phone(browser, browser_page, live_serve
     page.fill("#f-account-holder-kana", "タカハシ ハナコ")
     next_step(page)
     assert_accessible(page)
+    page.set_input_files(
+        "#f-identity-document",
+        files=[{"name": "免許証.png", "mimeType": "image/png", "buffer": png_bytes()}],
+    )
     page.check("#f-declaration")
     next_step(page)
     assert "入力内容の確認" in page.content()
+    assert "免許証.png" in page.content()
     assert "髙橋 𠮷子" in page.content()
     assert_accessible(page)
     page.get_by_role("button", name="この内容で申請する").click()
@@ -123,6 +129,7 @@ def test_apply_correct_and_complete_on_a_phone(browser, browser_page, live_serve
     staff.get_by_role("link", name=receipt).click()
     staff.wait_for_load_state()
     assert_accessible(staff)
+    assert staff.get_by_role("img", name="添付ファイル「免許証.png」の画像").is_visible()
     staff.get_by_label("電話番号").check()
     staff.get_by_label("申請者へのメッセージ（何をどう直すか）").fill(
         "日中につながる電話番号をご記入ください。"
