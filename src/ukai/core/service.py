@@ -14,7 +14,7 @@ from .access import (
 )
 
 # For every module's API router (modules may not import core.api itself).
-from .api import PROBLEMS, Pagination, Problem
+from .api import PROBLEMS, STAFF_AUTH, Pagination, Problem, staff_from
 from .audit import audit_log, audited
 from .context import actor_current, actor_set_staff
 from .models import PersonalData, Role
@@ -29,6 +29,7 @@ from .staff_auth import staff_required
 
 __all__ = [
     "PROBLEMS",
+    "STAFF_AUTH",
     "Pagination",
     "PersonalData",
     "Problem",
@@ -44,6 +45,7 @@ __all__ = [
     "staff_can_read_audit_log",
     "staff_can_see_personal_data",
     "staff_department_ids",
+    "staff_from",
     "staff_from_api_token",
     "staff_required",
 ]

@@ -1,4 +1,5 @@
-"""The public procedure catalog API: ``/api/v1/procedures``.
+"""The procedures API: the public catalog (``/api/v1/procedures``) and, for staff and
+integrations with a token, the cases of their departments (``/api/v1/procedure-cases``).
 
 No ``from __future__ import annotations``: django-ninja reads the annotations at import.
 """
@@ -10,10 +11,22 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from ukai.core.errors import NotFound
-from ukai.core.service import PROBLEMS, Pagination
+from ukai.core.service import PROBLEMS, STAFF_AUTH, Pagination, audit_log, staff_from
 
-from . import selectors
-from .models import CATEGORY_LABELS_EN, Category, LifeEvent, Procedure
+from . import selectors, tasks
+from .models import (
+    CATEGORY_LABELS_EN,
+    Assurance,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Category,
+    Channel,
+    LifeEvent,
+    Procedure,
+)
+from .receipts import receipt_number_normalize
 
 router = Router(tags=["procedures"])
 
@@ -128,3 +141,195 @@ def procedure_show(request: HttpRequest, slug: str) -> Any:
         else None
     )
     return procedure
+
+
+# --- cases: for staff and integrations (a staff member's API token or session) ---------------
+
+
+class CaseEventOut(Schema):
+    kind: str
+    from_status: str
+    to_status: str
+    message: str = Field(..., description="申請者へのメッセージ")
+    note: str = Field(..., description="内部メモ（職員のみ）")
+    created_at: str
+
+    @staticmethod
+    def resolve_created_at(obj: CaseEvent) -> str:
+        return obj.created_at.isoformat()
+
+
+class AttachmentOut(Schema):
+    id: str
+    field_key: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+    @staticmethod
+    def resolve_id(obj: Attachment) -> str:
+        return str(obj.pk)
+
+
+class CaseOut(Schema):
+    receipt_number: str = Field(..., description="受付番号（1234-5678-9012）")
+    procedure: str
+    form_version: int
+    department_code: str
+    channel: str
+    assurance: str
+    status: str
+    status_label: str
+    applicant_name: str
+    submitted_at: str
+    due_date: str | None
+    completed_at: str | None
+    revision: int = Field(..., description="状態を変更するときに送る版番号（楽観的排他制御）")
+
+    @staticmethod
+    def resolve_procedure(obj: Case) -> str:
+        return obj.procedure.slug
+
+    @staticmethod
+    def resolve_form_version(obj: Case) -> int:
+        return obj.form_definition.version
+
+    @staticmethod
+    def resolve_status_label(obj: Case) -> str:
+        return str(CaseStatus(obj.status).label)
+
+    @staticmethod
+    def resolve_submitted_at(obj: Case) -> str:
+        return obj.submitted_at.isoformat()
+
+    @staticmethod
+    def resolve_due_date(obj: Case) -> str | None:
+        return obj.due_date.isoformat() if obj.due_date else None
+
+    @staticmethod
+    def resolve_completed_at(obj: Case) -> str | None:
+        return obj.completed_at.isoformat() if obj.completed_at else None
+
+
+class CaseDetailOut(CaseOut):
+    applicant_email: str
+    answers: dict[str, Any]
+    correction_paths: list[str]
+    events: list[CaseEventOut]
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_events(obj: Case) -> list[CaseEvent]:
+        return list(obj.events.all())
+
+    @staticmethod
+    def resolve_attachments(obj: Case) -> list[Attachment]:
+        return list(obj.attachments.all())
+
+
+class CaseFilter(Schema):
+    status: CaseStatus | None = Field(None, description="状態")
+    procedure: str = Field("", max_length=100, description="手続の slug")
+
+
+class StatusIn(Schema):
+    status: CaseStatus
+    revision: int = Field(..., ge=1)
+    message: str = Field("", max_length=2000)
+    note: str = Field("", max_length=2000)
+
+
+class CaseIn(Schema):
+    answers: dict[str, Any] = Field(..., description="申請様式の項目キーごとの回答")
+    channel: Channel = Field(Channel.COUNTER, description="受付の方法（counter, post, online）")
+    assurance: Assurance = Field(Assurance.COUNTER, description="本人確認の方法")
+    email: str = Field("", max_length=254, description="申請者のメールアドレス（任意）")
+
+
+class CaseCreatedOut(Schema):
+    receipt_number: str
+    status: str
+
+
+def _case_or_404(request: HttpRequest, receipt_number: str) -> Case:
+    normalized = receipt_number_normalize(receipt_number[:40])
+    codes = selectors.staff_department_codes(staff=staff_from(request))
+    case = selectors.case_by_receipt(normalized, department_codes=codes) if normalized else None
+    if case is None:
+        raise NotFound(what_ja="申請", what_en="Case", identifier=receipt_number[:40])
+    return case
+
+
+@router.get(
+    "/procedure-cases",
+    response={200: list[CaseOut], **PROBLEMS},
+    summary="担当課の申請の一覧 / The cases of your departments",
+    auth=STAFF_AUTH,
+)
+@paginate(Pagination)
+def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> Any:
+    codes = selectors.staff_department_codes(staff=staff_from(request))
+    cases = selectors.case_inbox(
+        department_codes=codes,
+        status=filters.status.value if filters.status else "",
+        procedure_slug=filters.procedure,
+    ).select_related("form_definition")
+    audit_log(action="read", object_type="procedures.case", purpose="APIによる申請の一覧の取得")
+    return cases
+
+
+@router.get(
+    "/procedure-cases/{receipt_number}",
+    response={200: CaseDetailOut, **PROBLEMS},
+    summary="申請の内容と履歴 / A case with its answers and history",
+    auth=STAFF_AUTH,
+)
+def case_show(request: HttpRequest, receipt_number: str) -> Any:
+    case = _case_or_404(request, receipt_number)
+    audit_log(action="read", obj=case, purpose="APIによる申請内容の取得")
+    return case
+
+
+@router.post(
+    "/procedure-cases/{receipt_number}/status",
+    response={200: CaseOut, **PROBLEMS},
+    summary="申請の状態の変更 / Change a case's state",
+    auth=STAFF_AUTH,
+)
+def case_status(request: HttpRequest, receipt_number: str, payload: StatusIn) -> Any:
+    case = _case_or_404(request, receipt_number)
+    event = tasks.case_status_change(
+        case=case,
+        revision=payload.revision,
+        status=payload.status.value,
+        message=payload.message,
+        note=payload.note,
+        staff=staff_from(request),
+    )
+    return event.case
+
+
+@router.post(
+    "/procedures/{slug}/cases",
+    response={201: CaseCreatedOut, **PROBLEMS},
+    summary="申請の登録（窓口・郵送・連携システムから） / File a case from another channel",
+    auth=STAFF_AUTH,
+)
+def case_create(request: HttpRequest, slug: str, payload: CaseIn) -> Any:
+    procedure = selectors.procedure_for_application(slug)
+    form = selectors.form_definition_current(procedure=procedure) if procedure else None
+    if procedure is None or form is None:
+        raise NotFound(
+            what_ja="申請様式のある手続", what_en="Procedure with a form", identifier=slug[:100]
+        )
+    result = tasks.case_submit(
+        procedure=procedure,
+        form_definition=form,
+        answers=payload.answers,
+        channel=payload.channel.value,
+        assurance=payload.assurance.value,
+        email=payload.email,
+    )
+    audit_log(action="create", obj=result.case, purpose="APIによる申請の登録")
+    return 201, {"receipt_number": result.case.receipt_number, "status": result.case.status}

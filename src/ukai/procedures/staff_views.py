@@ -23,7 +23,6 @@ from ukai.core.service import (
     audit_log,
     department_list,
     municipality_current,
-    staff_department_ids,
     staff_required,
 )
 
@@ -40,17 +39,7 @@ EXPORT_MAX_ROWS = 100_000
 
 
 def _department_codes(staff: Any) -> set[str]:
-    """The departments whose cases this member of staff works on (their 課 under a 部 included).
-
-    No role sees every department's applications: they hold residents' personal data.
-    """
-    municipality = municipality_current()
-    ids = staff_department_ids(staff=staff)
-    if municipality is None or not ids:
-        return set()
-    return set(
-        department_list(municipality=municipality).filter(pk__in=ids).values_list("code", flat=True)
-    )
+    return selectors.staff_department_codes(staff=staff)
 
 
 def _department_names(codes: set[str]) -> list[str]:
