@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import FormDefinition, Procedure
+from .models import FormDefinition, Procedure, RetentionRule
 
 
 @admin.register(Procedure)
@@ -35,3 +35,11 @@ class FormDefinitionAdmin(admin.ModelAdmin[FormDefinition]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin[RetentionRule]):
+    """How long finished applications are kept (applied daily at 03:00; docs/procedures.md)."""
+
+    list_display = ("procedure", "status", "days", "action")
+    list_filter = ("status", "action")

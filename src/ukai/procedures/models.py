@@ -457,3 +457,47 @@ class Attachment(PersonalData, models.Model):
 
     def __str__(self) -> str:
         return f"{self.field_key}: {self.name}"
+
+
+class RetentionRule(models.Model):
+    """How long a finished application is kept: delete it, or keep only what statistics need.
+
+    ``procedure`` empty means every procedure; a procedure's own rule for the same status wins.
+    """
+
+    class Action(models.TextChoices):
+        ANONYMISE = "anonymise", _("匿名化（統計に必要な項目だけ残す）")
+        DELETE = "delete", _("削除")
+
+    procedure = models.ForeignKey(
+        Procedure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="retention_rules",
+        verbose_name=_("手続（空欄はすべての手続）"),
+    )
+    status = models.CharField(
+        _("状態"),
+        max_length=12,
+        choices=[(s.value, s.label) for s in (CaseStatus.COMPLETED, CaseStatus.REJECTED)],
+    )
+    days = models.PositiveIntegerField(_("完了・却下からの日数"))
+    action = models.CharField(_("処理"), max_length=10, choices=Action.choices)
+
+    class Meta:
+        verbose_name = _("保存期間")
+        verbose_name_plural = _("保存期間")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "status"], name="procedures_retention_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(procedure__isnull=True),
+                name="procedures_retention_default_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id or '*'} {self.status} {self.days}d {self.action}"

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from . import services
-from .models import Procedure
+from .models import CaseStatus, Procedure, RetentionRule
 from .selectors import form_definition_current
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -95,4 +95,12 @@ def procedures_seed() -> SeedSummary:
             draft = services.form_definition_create(procedure=procedure, definition=definition)
             services.form_definition_publish(form_definition=draft)
             published += 1
+        # Five years after completion or rejection, keep only what statistics need
+        # (the usual retention of application documents); departments adjust per procedure.
+        for status in (CaseStatus.COMPLETED, CaseStatus.REJECTED):
+            RetentionRule.objects.get_or_create(
+                procedure=None,
+                status=status,
+                defaults={"days": 5 * 365 + 1, "action": RetentionRule.Action.ANONYMISE},
+            )
     return SeedSummary(created=created, updated=updated, forms_published=published)

@@ -6,7 +6,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +39,7 @@ from .models import (
     FormDefinition,
     Procedure,
     PublishedFormDefinitionError,
+    RetentionRule,
 )
 from .receipts import receipt_number_new, secret_hash, secret_new
 from .validation import FieldError, form_answers_to_json, form_validate
@@ -683,3 +684,88 @@ def attachment_clear(*, draft: Draft, field_key: str) -> None:
     """「取り消す」: the resident removes the file of a field before submitting."""
     for attachment in Attachment.objects.filter(draft=draft, field_key=field_key[:63]):
         attachment_delete(attachment=attachment)
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionSummary:
+    anonymised: int
+    deleted: int
+    drafts_deleted: int
+
+
+ANONYMISED_MARK = "_anonymised"
+
+
+def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> RetentionSummary:
+    """Apply the retention rules to finished cases and delete expired drafts; audited in batches."""
+    now = now or timezone.now()
+    rules = list(RetentionRule.objects.all())
+    defaults = {r.status: r for r in rules if r.procedure_id is None}
+    own = {(r.procedure_id, r.status): r for r in rules if r.procedure_id is not None}
+    to_delete: list[Case] = []
+    to_anonymise: list[Case] = []
+    finished = Case.objects.filter(status__in=FINAL_STATUSES, completed_at__isnull=False).exclude(
+        answers__has_key=ANONYMISED_MARK
+    )
+    for case in finished.only("pk", "receipt_number", "procedure_id", "status", "completed_at"):
+        rule = own.get((case.procedure_id, case.status)) or defaults.get(case.status)
+        if rule is None or case.completed_at is None:
+            continue
+        if case.completed_at + timedelta(days=rule.days) > now:
+            continue
+        (to_delete if rule.action == RetentionRule.Action.DELETE else to_anonymise).append(case)
+    drafts = Draft.objects.filter(expires_at__lte=now)
+    summary = RetentionSummary(len(to_anonymise), len(to_delete), drafts.count())
+    if dry_run:
+        return summary
+    for batch in _batches(to_anonymise):
+        with transaction.atomic():
+            for case in batch:
+                _case_anonymise(case)
+            audit_log(
+                action="anonymise",
+                object_type="procedures.case",
+                object_id=",".join(c.receipt_number for c in batch)[:200],
+                fields=list(Case.personal_data_fields),
+                purpose=f"保存期間の経過による匿名化（{len(batch)}件）",
+            )
+    for batch in _batches(to_delete):
+        with transaction.atomic():
+            for case in batch:
+                for attachment in case.attachments.all():
+                    attachment_delete(attachment=attachment)
+            Case.objects.filter(pk__in=[c.pk for c in batch]).delete()
+            audit_log(
+                action="delete",
+                object_type="procedures.case",
+                object_id=",".join(c.receipt_number for c in batch)[:200],
+                purpose=f"保存期間の経過による削除（{len(batch)}件）",
+            )
+    with transaction.atomic():
+        for draft in drafts:
+            for attachment in draft.attachments.all():
+                attachment_delete(attachment=attachment)
+        drafts.delete()
+    return summary
+
+
+def _batches(cases: list[Case], size: int = 200) -> list[list[Case]]:
+    return [cases[i : i + size] for i in range(0, len(cases), size)]
+
+
+def _case_anonymise(case: Case) -> None:
+    """Keep what the plan's statistics need (procedure, channel, dates, state); drop the rest."""
+    for attachment in case.attachments.all():
+        attachment_delete(attachment=attachment)
+    Case.objects.filter(pk=case.pk).update(
+        answers={ANONYMISED_MARK: timezone.localdate().isoformat()},
+        applicant_name="",
+        applicant_email="",
+        correction_message="",
+        correction_paths=[],
+    )
+    CaseEvent.objects.filter(case=case).update(message="", note="")
+    CaseStep.objects.filter(case=case).update(payload={}, error="")

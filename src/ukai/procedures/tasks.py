@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from ukai.core.background import background_task
 
@@ -58,3 +60,40 @@ def case_correction_request(**kwargs: Any) -> Any:
     event = services.case_correction_request(**kwargs)
     transaction.on_commit(lambda: case_event_notify.enqueue(event.pk))
     return event
+
+
+RETENTION_RUN_AT = dt.time(3, 0)
+
+
+def retention_pending() -> bool:
+    """Whether a daily retention run is already queued (so that it is never doubled)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=procedures_retention_daily.module_path, status=TaskResultStatus.READY
+    ).exists()
+
+
+def retention_schedule() -> bool:
+    """Queue tomorrow's 03:00 retention run unless one is waiting; True if queued."""
+    if retention_pending():
+        return False
+    local = timezone.localtime()
+    run_at = timezone.make_aware(
+        dt.datetime.combine(local.date() + dt.timedelta(days=1), RETENTION_RUN_AT)
+    )
+    procedures_retention_daily.using(run_after=run_at).enqueue()
+    return True
+
+
+@background_task(max_attempts=3, backoff_seconds=300)
+def procedures_retention_daily() -> dict[str, int]:
+    """Apply the retention rules, then queue tomorrow's run (first, so a failure never ends the chain)."""
+    retention_schedule()
+    summary = services.retention_apply()
+    return {
+        "anonymised": summary.anonymised,
+        "deleted": summary.deleted,
+        "drafts_deleted": summary.drafts_deleted,
+    }

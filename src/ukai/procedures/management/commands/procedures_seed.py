@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from ukai.procedures.seed import procedures_seed
+from ukai.procedures.tasks import retention_schedule
 
 
 class Command(BaseCommand):
@@ -19,3 +20,5 @@ class Command(BaseCommand):
             f"様式 {summary.forms_published}件を公開 / procedures: {summary.created} created, "
             f"{summary.updated} updated, {summary.forms_published} forms published"
         )
+        if retention_schedule():
+            self.stdout.write("毎日03:00の保存期間の処理をワーカーに登録しました。")
