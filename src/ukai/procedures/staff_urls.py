@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views
+from . import form_editor, staff_views
 
 app_name = "procedures_staff"
 
@@ -22,5 +22,9 @@ urlpatterns = [
         staff_views.case_attachment,
         name="case_attachment",
     ),
+    path("forms/<slug:slug>/", form_editor.versions, name="form_versions"),
+    path("forms/<slug:slug>/new/", form_editor.version_new, name="form_new"),
+    path("forms/<slug:slug>/<int:version>/", form_editor.edit, name="form_edit"),
+    path("forms/<slug:slug>/<int:version>/preview/", form_editor.preview, name="form_preview"),
     path("export/<slug:slug>.<str:fmt>", staff_views.export, name="export"),
 ]
