@@ -113,7 +113,7 @@ SUBMITTED_SESSION_KEY = "procedures:submitted"
 
 def _procedure_with_form(slug: str) -> tuple[Procedure, FormDefinition]:
     procedure = selectors.procedure_by_slug(slug)
-    if procedure is None:
+    if procedure is None or not procedure.is_online:  # its form serves the counter and the post
         raise Http404
     form = selectors.form_definition_current(procedure=procedure)
     if form is None:
@@ -132,7 +132,7 @@ def _draft(request: HttpRequest, procedure: Procedure) -> Draft | None:
 
 def _draft_or_start(request: HttpRequest, slug: str) -> tuple[Procedure, Draft, FormSpec]:
     procedure = selectors.procedure_for_application(slug)
-    if procedure is None:
+    if procedure is None or not procedure.is_online:
         raise Http404
     draft = _draft(request, procedure)
     if draft is None:

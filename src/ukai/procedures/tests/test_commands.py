@@ -27,10 +27,11 @@ def run(*args):
 def test_load_as_draft_then_publish(catalog, tmp_path):
     path = tmp_path / "form.json"
     path.write_text(json.dumps(FORM, ensure_ascii=False), encoding="utf-8")
-    assert "第1版を登録しました（下書き / draft）" in run("inu-toroku", str(path))
-    assert "第2版を登録しました（公開 / published）" in run("inu-toroku", str(path), "--publish")
+    # The seed published version 1 of every form: a loaded file becomes the next version.
+    assert "第2版を登録しました（下書き / draft）" in run("inu-toroku", str(path))
+    assert "第3版を登録しました（公開 / published）" in run("inu-toroku", str(path), "--publish")
     versions = FormDefinition.objects.filter(procedure__slug="inu-toroku").order_by("version")
-    assert [v.status for v in versions] == ["draft", "published"]
+    assert [v.status for v in versions] == ["published", "draft", "published"]
 
 
 def test_check_reports_each_problem_and_writes_nothing(catalog, tmp_path):

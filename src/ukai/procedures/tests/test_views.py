@@ -56,7 +56,7 @@ def test_unknown_fee_and_department_are_said_plainly(gifu, client):
     assert "手数料は担当課にご確認ください。" in body
     assert "担当課は市役所（代表）にお問い合わせください。" in body
     assert "058-265-4141" in body
-    assert "この手続の申請様式は準備中です" in body
+    assert "この手続はオンラインでは申請できません" in body
 
 
 def test_unknown_procedure_is_404(catalog, client):
