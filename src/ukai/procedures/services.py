@@ -208,6 +208,7 @@ def case_submit(
     email: str = "",
     status_link: Callable[[str], str] | None = None,
     draft: Draft | None = None,
+    queue_steps: Callable[[int], object] | None = None,
 ) -> Submitted:
     """Accept an application: validate, store it with a receipt number, queue the steps after it.
 
@@ -263,6 +264,9 @@ def case_submit(
                 if draft is not None:
                     _bind_attachments(draft=draft, case=case, stored=stored)
                     draft.delete()
+                if queue_steps is not None:
+                    # In the same transaction: the steps are queued if and only if the case exists.
+                    queue_steps(case.pk)
             return Submitted(case=case, status_secret=secret)
         except IntegrityError:
             # A receipt number drawn twice (one chance in ~10^10 per pair): draw again.

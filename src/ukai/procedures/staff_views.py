@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -181,7 +182,8 @@ def case_detail(request: HttpRequest, receipt_number: str) -> HttpResponse:
 
 
 def _conflict_or_error(request: HttpRequest, case: Case, exc: UkaiError) -> HttpResponse:
-    messages.error(request, exc.message_ja if _("ja") == "ja" else exc.message_en)
+    english = not (get_language() or "ja").startswith("ja")
+    messages.error(request, exc.message_en if english else exc.message_ja)
     return redirect("procedures_staff:case", receipt_number=case.receipt_number)
 
 

@@ -29,13 +29,10 @@ def case_steps_run(case_id: int) -> int:
 def case_submit(**kwargs: Any) -> services.Submitted:
     """Accept an application (``services.case_submit``) and queue the steps after it.
 
-    The steps are queued once the case's transaction commits; if the queue write
-    is lost, the steps stay pending on the case page, where staff re-run them.
+    The task is queued in the case's own transaction (the database task backend):
+    one write instead of two, and never a case without its queued steps.
     """
-    submitted = services.case_submit(**kwargs)
-    case_id = submitted.case.pk
-    transaction.on_commit(lambda: case_steps_run.enqueue(case_id))
-    return submitted
+    return services.case_submit(**kwargs, queue_steps=case_steps_run.enqueue)
 
 
 def case_steps_rerun(case_id: int) -> None:
