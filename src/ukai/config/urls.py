@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/chatbot/", include("ukai.chatbot.staff_urls")),
     path("procedures/", include("ukai.procedures.urls")),
     path("staff/minutes/", include("ukai.minutes.urls")),
+    path("staff/ocr/", include("ukai.ocr.staff_urls")),
     path("staff/procedures/", include("ukai.procedures.staff_urls")),
     path("", include("ukai.core.urls")),
 ]

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ukai.plan",
     "ukai.opendata",
     "ukai.chatbot",
+    "ukai.ocr",
     "ukai.minutes",
 ]
 
@@ -261,6 +262,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("UKAI_EMAIL_FROM", "Ukai <no-reply@localhost
 # Residents' procedures: link e-mails per client address per hour; hand-over plugins.
 UKAI_PROCEDURES_LINKS_PER_HOUR = 10
 UKAI_PROCEDURES_HANDOVER = [{"engine": "inbox"}]
+
+# AI-OCR (ukai.ocr): upload limits, the review threshold, and where PP-OCRv5 keeps its
+# optimised-model cache (the package writes ./cache/ under the working directory).
+UKAI_OCR_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+UKAI_OCR_MAX_PAGES = 200
+UKAI_OCR_REVIEW_BELOW = 0.95
+UKAI_OCR_CACHE_DIR = DATA_DIR / "cache" / "ocr"
 
 NINJA_PAGINATION_PER_PAGE = UKAI_API_PAGE_SIZE
 NINJA_PAGINATION_MAX_LIMIT = UKAI_API_MAX_PAGE_SIZE

@@ -1,0 +1,183 @@
+"""Form templates, reading jobs, scanned pages and their fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ukai.core.service import PersonalData
+
+from .fieldtypes import ALWAYS_REVIEW_TYPES, FIELD_TYPES
+
+
+class FormTemplate(models.Model):
+    name = models.SlugField(_("識別名"), max_length=80, unique=True)
+    title = models.CharField(_("様式名"), max_length=200)
+    blank_image = models.FileField(_("白紙の様式画像"), upload_to="ocr/templates/")
+    dpi = models.PositiveIntegerField(_("解像度（dpi）"))
+    width = models.PositiveIntegerField(_("幅（px）"))
+    height = models.PositiveIntegerField(_("高さ（px）"))
+    is_active = models.BooleanField(_("使用中"), default=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("様式テンプレート")
+        verbose_name_plural = _("様式テンプレート")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TemplateZone(models.Model):
+    template = models.ForeignKey(FormTemplate, on_delete=models.CASCADE, related_name="zones")
+    order = models.PositiveIntegerField(_("順序"))
+    name = models.SlugField(_("項目の識別名"), max_length=80)
+    label = models.CharField(_("項目名"), max_length=200)
+    field_type = models.CharField(
+        _("種類"), max_length=20, choices=[(key, label) for key, label in FIELD_TYPES.items()]
+    )
+    x = models.PositiveIntegerField()
+    y = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    validation = models.JSONField(_("検証ルール"), default=dict, blank=True)
+    always_review = models.BooleanField(_("常に確認する"), default=False)
+    # Where a verified value goes: a field of a procedure's form (procedures module).
+    procedure_slug = models.SlugField(_("手続"), max_length=80, blank=True)
+    procedure_field = models.CharField(_("手続の項目"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("読取項目")
+        verbose_name_plural = _("読取項目")
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "name"], name="ocr_zone_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(width__gt=0) & models.Q(height__gt=0), name="ocr_zone_nonempty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template.name}:{self.name}"
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return (self.x, self.y, self.width, self.height)
+
+    @property
+    def needs_review_always(self) -> bool:
+        return self.always_review or self.field_type in ALWAYS_REVIEW_TYPES
+
+
+class ReadingJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        RUNNING = "running", _("読取中")
+        DONE = "done", _("読取済み")
+        FAILED = "failed", _("失敗")
+
+    class Mode(models.TextChoices):
+        OCR = "ocr", _("AI-OCRで読み取る")
+        MANUAL = "manual", _("手入力（比較用）")
+
+    template = models.ForeignKey(FormTemplate, on_delete=models.PROTECT, related_name="jobs")
+    mode = models.CharField(_("入力方法"), max_length=10, choices=Mode.choices, default=Mode.OCR)
+    upload = models.FileField(_("アップロードしたファイル"), upload_to="ocr/uploads/%Y/%m/")
+    original_name = models.CharField(_("ファイル名"), max_length=255)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    pages_total = models.PositiveIntegerField(_("ページ数"), default=0)
+    pages_done = models.PositiveIntegerField(_("処理済みページ数"), default=0)
+    error_code = models.CharField(max_length=60, blank=True)
+    error_ja = models.TextField(blank=True)
+    error_en = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("読取ジョブ")
+        verbose_name_plural = _("読取ジョブ")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.template.name})"
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.pages_done / self.pages_total) if self.pages_total else 0
+
+
+class ScanPage(models.Model):
+    class Status(models.TextChoices):
+        READ = "read", _("確認待ち")
+        REJECTED = "rejected", _("読取不可")
+        VERIFIED = "verified", _("確認済み")
+
+    job = models.ForeignKey(ReadingJob, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField(_("ページ"))
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices)
+    image = models.FileField(_("位置合わせ後の画像"), upload_to="ocr/pages/%Y/%m/", blank=True)
+    rejection_code = models.CharField(max_length=60, blank=True)
+    rejection_ja = models.TextField(blank=True)
+    rejection_en = models.TextField(blank=True)
+    rotation = models.PositiveSmallIntegerField(default=0)
+    inliers = models.PositiveIntegerField(default=0)
+    read_seconds = models.FloatField(default=0.0)
+    # Staff time on the verification (or manual entry) page, from the page's heartbeat.
+    active_seconds = models.FloatField(_("作業時間（秒）"), default=0.0)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    exported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("読取ページ")
+        verbose_name_plural = _("読取ページ")
+        ordering = ["job", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="ocr_page_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job.original_name} p.{self.number}"
+
+
+class PageField(PersonalData, models.Model):
+    personal_data_fields = ("read_value", "value")
+
+    page = models.ForeignKey(ScanPage, on_delete=models.CASCADE, related_name="fields")
+    zone = models.ForeignKey(TemplateZone, on_delete=models.CASCADE, related_name="+")
+    read_value = models.TextField(_("読取結果"), blank=True)
+    confidence = models.FloatField(_("確信度"), default=0.0)
+    method = models.CharField(max_length=20, blank=True)
+    value = models.TextField(_("値"), blank=True)
+    valid = models.BooleanField(_("検証結果"), default=True)
+    error_ja = models.CharField(max_length=300, blank=True)
+    error_en = models.CharField(max_length=300, blank=True)
+    needs_review = models.BooleanField(_("要確認"), default=False)
+    corrected = models.BooleanField(_("修正あり"), default=False)
+
+    class Meta:
+        verbose_name = _("読取項目の値")
+        verbose_name_plural = _("読取項目の値")
+        ordering = ["page", "zone__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "zone"], name="ocr_field_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.zone.name}"
+
+    def as_row(self) -> dict[str, Any]:
+        return {"name": self.zone.name, "value": self.value}

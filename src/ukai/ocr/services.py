@@ -1,0 +1,668 @@
+"""Writes of the OCR module: templates, reading jobs, verification and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from ukai.core.errors import UkaiError
+from ukai.core.service import audit_log
+
+from .engine import OcrEngine, ocr_engine
+from .fieldtypes import FIELD_TYPES, MARK_TYPES, RULE_KEYS, field_check, ocr_repair
+from .models import FormTemplate, PageField, ReadingJob, ScanPage, TemplateZone
+from .reading import (
+    PageReading,
+    PageRejected,
+    TemplateGeometry,
+    ZoneSpec,
+    page_align,
+    page_read,
+    template_geometry,
+)
+from .scans import Limits, scan_check, scan_pages
+
+logger = logging.getLogger(__name__)
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+MAX_ZONES = 200
+PAGE_IMAGE_QUALITY = 88
+
+
+def review_below() -> float:
+    """Fields read with less confidence than this are put first for review."""
+    return float(getattr(settings, "UKAI_OCR_REVIEW_BELOW", 0.95))
+
+
+def upload_limits() -> Limits:
+    return Limits(
+        max_bytes=int(getattr(settings, "UKAI_OCR_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)),
+        max_pages=int(getattr(settings, "UKAI_OCR_MAX_PAGES", 200)),
+    )
+
+
+# --- templates ---------------------------------------------------------------------------
+
+
+class TemplateInvalid(UkaiError):
+    """A template file with problems; ``problems`` lists each with its location."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            code="ocr_template_invalid",
+            message_ja=f"様式テンプレートに{len(problems)}件の誤りがあります。",
+            message_en=f"The form template has {len(problems)} problem(s).",
+            extra={"problems": problems},
+        )
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    definition: dict[str, Any]
+    image_bytes: bytes
+    image_name: str
+    width: int
+    height: int
+
+
+def template_file_check(definition: Any, *, base_dir: Path) -> TemplateFile:
+    """Check a template definition (the import format) fully; raise ``TemplateInvalid`` listing every problem."""
+    problems: list[str] = []
+    if not isinstance(definition, dict):
+        raise TemplateInvalid(
+            ["(file): JSONのオブジェクトではありません / the file is not a JSON object"]
+        )
+    name = definition.get("name")
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        problems.append(
+            "name: 英小文字・数字・-・_ の識別名が必要です / a slug (a-z, 0-9, -, _) is required"
+        )
+    title = definition.get("title", name)
+    if not isinstance(title, str) or not title.strip():
+        problems.append("title: 様式名が必要です / a title is required")
+    dpi = definition.get("dpi")
+    if not isinstance(dpi, int) or isinstance(dpi, bool) or not 72 <= dpi <= 1200:
+        problems.append(
+            "dpi: 72〜1200の整数が必要です / an integer between 72 and 1200 is required"
+        )
+    width = height = 0
+    image_bytes = b""
+    image = definition.get("image")
+    if not isinstance(image, str) or not image:
+        problems.append(
+            "image: 白紙の様式画像のパスが必要です / the blank image's path is required"
+        )
+    else:
+        path = (base_dir / image).resolve()
+        if not path.is_relative_to(base_dir.resolve()):
+            problems.append(
+                f"image: 「{image}」はJSONファイルのフォルダの外です / “{image}” is outside the file's folder"
+            )
+        elif not path.is_file():
+            problems.append(f"image: 「{image}」が見つかりません / “{image}” was not found")
+        else:
+            image_bytes = path.read_bytes()
+            try:
+                with Image.open(io.BytesIO(image_bytes)) as opened:
+                    opened.load()
+                    width, height = opened.size
+            except (UnidentifiedImageError, OSError):
+                problems.append(
+                    f"image: 「{image}」は画像として読めません / “{image}” is not a readable image"
+                )
+    zones = definition.get("zones")
+    if not isinstance(zones, list) or not zones:
+        problems.append("zones: 読取項目の一覧が必要です / a list of zones is required")
+        zones = []
+    elif len(zones) > MAX_ZONES:
+        problems.append(f"zones: 項目は{MAX_ZONES}個までです / at most {MAX_ZONES} zones")
+    seen: set[str] = set()
+    for index, zone in enumerate(zones):
+        where = f"zones[{index}]"
+        if not isinstance(zone, dict):
+            problems.append(f"{where}: オブジェクトが必要です / an object is required")
+            continue
+        zone_name = zone.get("name")
+        if isinstance(zone_name, str) and NAME_PATTERN.match(zone_name):
+            where = f"zones[{index}] ({zone_name})"
+            if zone_name in seen:
+                problems.append(f"{where}.name: 名前が重複しています / duplicate name")
+            seen.add(zone_name)
+        else:
+            problems.append(
+                f"{where}.name: 英小文字・数字・-・_ の識別名が必要です / a slug is required"
+            )
+        if zone.get("type") not in FIELD_TYPES:
+            problems.append(
+                f"{where}.type: 「{zone.get('type')}」は使えません（{', '.join(FIELD_TYPES)}） / unknown type"
+            )
+        box = zone.get("box")
+        if (
+            not isinstance(box, list)
+            or len(box) != 4
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in box)
+        ):
+            problems.append(
+                f"{where}.box: [x, y, 幅, 高さ] の整数4つが必要です / [x, y, width, height] integers"
+            )
+        else:
+            x, y, w, h = box
+            if w <= 0 or h <= 0 or x < 0 or y < 0:
+                problems.append(
+                    f"{where}.box: 幅と高さは正、x と y は0以上 / width and height > 0, x, y ≥ 0"
+                )
+            elif width and height and (x + w > width or y + h > height):
+                problems.append(
+                    f"{where}.box: 画像（{width}×{height}）からはみ出しています / outside the image ({width}×{height})"
+                )
+        validation = zone.get("validation", {})
+        if not isinstance(validation, dict) or not set(validation) <= RULE_KEYS:
+            unknown = sorted(set(validation) - RULE_KEYS) if isinstance(validation, dict) else []
+            problems.append(
+                f"{where}.validation: 使えるのは {', '.join(sorted(RULE_KEYS))} です {unknown} / unknown rules"
+            )
+        elif "pattern" in validation:
+            try:
+                re.compile(str(validation["pattern"]))
+            except re.error:
+                problems.append(
+                    f"{where}.validation.pattern: 正規表現が正しくありません / invalid regular expression"
+                )
+        mapping = zone.get("mapping")
+        if mapping is not None and (
+            not isinstance(mapping, dict)
+            or not isinstance(mapping.get("procedure"), str)
+            or not isinstance(mapping.get("field"), str)
+            or not mapping["procedure"]
+            or not mapping["field"]
+        ):
+            problems.append(
+                f'{where}.mapping: {{"procedure": 手続, "field": 項目}} が必要です / {{"procedure", "field"}} strings'
+            )
+    if problems:
+        raise TemplateInvalid(problems)
+    return TemplateFile(
+        definition=definition,
+        image_bytes=image_bytes,
+        image_name=Path(str(image)).name,
+        width=width,
+        height=height,
+    )
+
+
+@transaction.atomic
+def template_import(*, checked: TemplateFile) -> tuple[FormTemplate, bool]:
+    """Create or replace a template from a checked file; returns (template, created)."""
+    definition = checked.definition
+    blank = np.asarray(Image.open(io.BytesIO(checked.image_bytes)).convert("L"), dtype=np.uint8)
+    try:
+        template_geometry(blank)
+    except PageRejected as exc:
+        raise TemplateInvalid([f"image: {exc.message_ja} / {exc.message_en}"]) from exc
+    template, created = FormTemplate.objects.get_or_create(
+        name=definition["name"],
+        defaults={"dpi": definition["dpi"], "width": checked.width, "height": checked.height},
+    )
+    if not created and template.jobs.exists():
+        raise TemplateInvalid(
+            [
+                f"name: 「{template.name}」は読取済みのページがあるため置き換えられません。別の名前で取り込んでください"
+                f" / “{template.name}” has read pages and cannot be replaced; import under a new name"
+            ]
+        )
+    template.title = str(definition.get("title") or definition["name"])
+    template.dpi = definition["dpi"]
+    template.width, template.height = checked.width, checked.height
+    png = io.BytesIO()
+    Image.fromarray(blank).save(png, format="PNG", optimize=True)
+    template.blank_image.save(f"{template.name}.png", ContentFile(png.getvalue()), save=False)
+    template.save()
+    template.zones.all().delete()
+    TemplateZone.objects.bulk_create(
+        [
+            TemplateZone(
+                template=template,
+                order=index,
+                name=zone["name"],
+                label=str(zone.get("label") or zone["name"]),
+                field_type=zone["type"],
+                x=zone["box"][0],
+                y=zone["box"][1],
+                width=zone["box"][2],
+                height=zone["box"][3],
+                validation=zone.get("validation", {}),
+                always_review=bool(zone.get("always_review", False)),
+                procedure_slug=(zone.get("mapping") or {}).get("procedure", ""),
+                procedure_field=(zone.get("mapping") or {}).get("field", ""),
+            )
+            for index, zone in enumerate(definition["zones"])
+        ]
+    )
+    audit_log(
+        action="create" if created else "update", obj=template, purpose="様式テンプレートの取込"
+    )
+    return template, created
+
+
+def template_save_from_editor(
+    *,
+    name: str,
+    title: str,
+    dpi: int,
+    zones: Any,
+    image_bytes: bytes | None,
+    template: FormTemplate | None = None,
+) -> tuple[FormTemplate, bool]:
+    """Create or update a template from the browser's editor, through the same checks as the
+    JSON import (``TemplateInvalid`` lists every problem; nothing is written then)."""
+    if image_bytes is None:
+        if template is None:
+            raise TemplateInvalid(
+                ["image: 白紙の様式画像が必要です / the blank form image is required"]
+            )
+        with template.blank_image.open("rb") as source:
+            image_bytes = source.read()
+    definition = {"name": name, "title": title, "image": "blank", "dpi": dpi, "zones": zones}
+    with tempfile.TemporaryDirectory(prefix="ukai-ocr-template-") as folder:
+        base = Path(folder)
+        (base / "blank").write_bytes(image_bytes)
+        checked = template_file_check(definition, base_dir=base)
+    if template is not None and template.name != name:
+        raise TemplateInvalid(["name: 識別名は変更できません / the identifier cannot change"])
+    return template_import(checked=checked)
+
+
+def template_zones_for_editor(template: FormTemplate) -> list[dict[str, Any]]:
+    """The zones in the import format (what the editor shows and posts back)."""
+    zones = []
+    for zone in template.zones.all():
+        entry: dict[str, Any] = {
+            "name": zone.name,
+            "label": zone.label,
+            "type": zone.field_type,
+            "box": list(zone.box),
+        }
+        if zone.validation:
+            entry["validation"] = zone.validation
+        if zone.always_review:
+            entry["always_review"] = True
+        if zone.procedure_slug:
+            entry["mapping"] = {"procedure": zone.procedure_slug, "field": zone.procedure_field}
+        zones.append(entry)
+    return zones
+
+
+def template_export(*, template: FormTemplate, folder: Path) -> Path:
+    """Write the template as the import format (JSON + blank PNG) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    image_name = f"{template.name}.png"
+    with template.blank_image.open("rb") as source:
+        (folder / image_name).write_bytes(source.read())
+    zones = template_zones_for_editor(template)
+    definition = {
+        "name": template.name,
+        "title": template.title,
+        "image": image_name,
+        "dpi": template.dpi,
+        "zones": zones,
+    }
+    path = folder / f"{template.name}.json"
+    path.write_text(json.dumps(definition, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+_GEOMETRY_LOCK = threading.Lock()
+_GEOMETRIES: dict[tuple[int, str], TemplateGeometry] = {}
+
+
+def template_geometry_for(template: FormTemplate) -> TemplateGeometry:
+    """The template's registration features, computed once per process and version."""
+    key = (template.pk, template.updated_at.isoformat())
+    with _GEOMETRY_LOCK:
+        geometry = _GEOMETRIES.get(key)
+    if geometry is None:
+        with template.blank_image.open("rb") as source:
+            blank = np.asarray(Image.open(source).convert("L"), dtype=np.uint8)
+        geometry = template_geometry(blank)
+        with _GEOMETRY_LOCK:
+            _GEOMETRIES[key] = geometry
+    return geometry
+
+
+# --- reading jobs ------------------------------------------------------------------------
+
+
+def job_create(
+    *,
+    template: FormTemplate,
+    data: bytes,
+    filename: str,
+    mode: str = ReadingJob.Mode.OCR,
+    staff: Any = None,
+) -> ReadingJob:
+    """Check an upload and store it as a job to read; a refused upload raises ``UkaiError`` and
+    stores nothing. The caller enqueues the reading (``tasks.job_read_on_commit``)."""
+    pages = scan_check(data, filename, limits=upload_limits())
+    with transaction.atomic():
+        job = ReadingJob(
+            template=template,
+            mode=mode,
+            original_name=filename[:255],
+            pages_total=pages,
+            created_by=staff if getattr(staff, "pk", None) else None,
+        )
+        job.upload.save(Path(filename).name or "upload", ContentFile(data), save=False)
+        job.save()
+        audit_log(action="create", obj=job, purpose="帳票のスキャン画像の登録")
+    return job
+
+
+def _page_image(image: np.ndarray[Any, Any]) -> ContentFile[bytes]:
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, PAGE_IMAGE_QUALITY])
+    if not ok:  # pragma: no cover - OpenCV encodes any uint8 image
+        raise RuntimeError("JPEG encoding failed")
+    return ContentFile(encoded.tobytes())
+
+
+def _page_store(
+    *,
+    job: ReadingJob,
+    number: int,
+    zones: list[TemplateZone],
+    reading: PageReading | None,
+    rejected: PageRejected | None,
+) -> ScanPage:
+    """Store one page: rejected with its reason, or registered with its fields (one transaction)."""
+    with transaction.atomic():
+        page = ScanPage(job=job, number=number)
+        if rejected is not None or reading is None:
+            rejected = rejected or PageRejected(
+                "page_unread", "読み取れませんでした。", "Not read."
+            )
+            page.status = ScanPage.Status.REJECTED
+            page.rejection_code = rejected.code
+            page.rejection_ja = rejected.message_ja
+            page.rejection_en = rejected.message_en
+            page.save()
+            return page
+        page.status = ScanPage.Status.READ
+        page.rotation = reading.alignment.rotation
+        page.inliers = reading.alignment.inliers
+        page.read_seconds = round(reading.alignment.seconds + reading.read_seconds, 3)
+        page.image.save(
+            f"job{job.pk}-p{number}.jpg", _page_image(reading.alignment.image), save=False
+        )
+        page.save()
+        threshold = review_below()
+        fields = []
+        by_name = {field.name: field for field in reading.fields}
+        for zone in zones:
+            found = by_name.get(zone.name)
+            text = ocr_repair(zone.field_type, found.text) if found else ""
+            confidence = found.confidence if found else 0.0
+            check = field_check(zone.field_type, text, zone.validation)
+            manual = job.mode == ReadingJob.Mode.MANUAL
+            fields.append(
+                PageField(
+                    page=page,
+                    zone=zone,
+                    read_value="" if manual else text,
+                    confidence=0.0 if manual else confidence,
+                    method="manual" if manual else (found.method if found else ""),
+                    value="" if manual else check.value,
+                    valid=True if manual else check.valid,
+                    error_ja="" if manual else check.message_ja,
+                    error_en="" if manual else check.message_en,
+                    needs_review=manual
+                    or not check.valid
+                    or confidence < threshold
+                    or zone.needs_review_always,
+                )
+            )
+        PageField.objects.bulk_create(fields)
+        return page
+
+
+def job_read(*, job_id: int, engine: OcrEngine | None = None) -> ReadingJob:
+    """Align and read every page of a job, storing each page as it is done (the worker's task)."""
+    job = ReadingJob.objects.select_related("template").get(pk=job_id)
+    if job.status == ReadingJob.Status.DONE:
+        return job
+    job.status = ReadingJob.Status.RUNNING
+    job.started_at = timezone.now()
+    job.error_code = job.error_ja = job.error_en = ""
+    job.save(update_fields=["status", "started_at", "error_code", "error_ja", "error_en"])
+    # A retried task starts over: the pages of the failed attempt go.
+    job.pages.all().delete()
+    ReadingJob.objects.filter(pk=job.pk).update(pages_done=0)
+    template = job.template
+    zones = list(template.zones.all())
+    specs = [ZoneSpec(zone.name, zone.field_type, zone.box, zone.validation) for zone in zones]
+    geometry = template_geometry_for(template)
+    if job.mode == ReadingJob.Mode.OCR:
+        engine = engine or ocr_engine()
+    with job.upload.open("rb") as source:
+        data = source.read()
+    number = 0
+    try:
+        for scan in scan_pages(data, job.original_name):
+            number += 1
+            rejected: PageRejected | None = None
+            reading: PageReading | None = None
+            try:
+                alignment = page_align(scan, geometry)
+                if engine is not None and job.mode == ReadingJob.Mode.OCR:
+                    reading = page_read(alignment, geometry, specs, engine)
+                else:
+                    # Manual entry: registered (for the zone images), not read.
+                    reading = PageReading(alignment=alignment)
+            except PageRejected as exc:
+                rejected = (
+                    _other_template_named(scan, template) if exc.code == "page_no_match" else None
+                )
+                rejected = rejected or exc
+            _page_store(
+                job=job,
+                number=number,
+                zones=zones,
+                reading=reading,
+                rejected=rejected,
+            )
+            ReadingJob.objects.filter(pk=job.pk).update(pages_done=F("pages_done") + 1)
+    except UkaiError as exc:
+        # A page that cannot be decoded: the job fails and keeps no half-read pages.
+        _job_fail(job, code=exc.code, message_ja=exc.message_ja, message_en=exc.message_en)
+        job.refresh_from_db()
+        return job
+    except Exception:
+        # Anything else (a bug, the disk): fail visibly, keep nothing, and let the worker retry.
+        _job_fail(
+            job,
+            code="ocr_internal_error",
+            message_ja="読み取り中にエラーが発生しました。自動で再試行します。続く場合は管理者に連絡してください。",
+            message_en="An error occurred while reading; it is retried automatically. Tell an administrator if it persists.",
+        )
+        raise
+    ReadingJob.objects.filter(pk=job.pk).update(
+        status=ReadingJob.Status.DONE,
+        finished_at=timezone.now(),
+        pages_total=number,
+        pages_done=number,
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _other_template_named(scan: Any, chosen: FormTemplate) -> PageRejected | None:
+    """When a page does not match the chosen template, say which active template it matches."""
+    for other in FormTemplate.objects.filter(is_active=True).exclude(pk=chosen.pk):
+        try:
+            page_align(scan, template_geometry_for(other))
+        except PageRejected:
+            continue
+        return PageRejected(
+            "page_other_template",
+            f"このページは「{other.title}」の様式です（選んだ様式は「{chosen.title}」）。"
+            "その様式を選んでアップロードし直してください。",
+            f"This page is the form “{other.title}”, not the chosen “{chosen.title}”; "
+            "upload it again with that form.",
+        )
+    return None
+
+
+def _job_fail(job: ReadingJob, *, code: str, message_ja: str, message_en: str) -> None:
+    with transaction.atomic():
+        job.pages.all().delete()
+        ReadingJob.objects.filter(pk=job.pk).update(
+            status=ReadingJob.Status.FAILED,
+            error_code=code,
+            error_ja=message_ja,
+            error_en=message_en,
+            pages_done=0,
+            finished_at=timezone.now(),
+        )
+
+
+# --- verification ------------------------------------------------------------------------
+
+MAX_ACTIVE_SECONDS_PER_VISIT = 30 * 60.0
+
+
+@dataclass
+class VerifyResult:
+    page: ScanPage
+    errors: dict[str, tuple[str, str]]  # zone name -> (Japanese, English)
+    values: dict[str, str]
+    corrected: int = 0
+
+
+def page_verify(
+    *, page: ScanPage, values: dict[str, str], active_seconds: float, staff: Any
+) -> VerifyResult:
+    """Confirm a page's values; every field must pass its type and rules. Corrections are audited."""
+    if page.status != ScanPage.Status.READ:
+        raise UkaiError(
+            code="ocr_page_not_open",
+            message_ja="このページは確認済みか、読み取れなかったページです。",
+            message_en="This page has already been verified or could not be read.",
+            status=409,
+        )
+    fields = list(page.fields.select_related("zone"))
+    errors: dict[str, tuple[str, str]] = {}
+    cleaned: dict[str, str] = {}
+    for field in fields:
+        typed = values.get(field.zone.name, "")
+        if field.zone.field_type in MARK_TYPES:
+            typed = "1" if typed in ("1", "on", "true") else "0"
+        check = field_check(field.zone.field_type, typed, field.zone.validation)
+        cleaned[field.zone.name] = check.value if check.valid else typed
+        if not check.valid:
+            errors[field.zone.name] = (check.message_ja, check.message_en)
+    seconds = max(0.0, min(float(active_seconds), MAX_ACTIVE_SECONDS_PER_VISIT))
+    if errors:
+        # Time spent on a refused attempt still counts towards the page.
+        ScanPage.objects.filter(pk=page.pk).update(active_seconds=F("active_seconds") + seconds)
+        return VerifyResult(page=page, errors=errors, values=cleaned)
+    corrected = 0
+    with transaction.atomic():
+        for field in fields:
+            value = cleaned[field.zone.name]
+            if value != field.value:
+                field.corrected = field.page.job.mode == ReadingJob.Mode.OCR
+                corrected += 1
+                audit_log(
+                    action="update",
+                    obj=field,
+                    fields=["value"],
+                    purpose=(
+                        "AI-OCR読取結果の修正"
+                        if field.page.job.mode == ReadingJob.Mode.OCR
+                        else "手入力による帳票の入力"
+                    ),
+                )
+            field.value = value
+            field.valid = True
+            field.error_ja = field.error_en = ""
+            field.save(update_fields=["value", "valid", "error_ja", "error_en", "corrected"])
+        page.status = ScanPage.Status.VERIFIED
+        page.verified_by = staff if getattr(staff, "pk", None) else None
+        page.verified_at = timezone.now()
+        page.active_seconds = page.active_seconds + seconds
+        page.save(update_fields=["status", "verified_by", "verified_at", "active_seconds"])
+        audit_log(action="verify", obj=page, purpose="帳票の読取結果の確認")
+    return VerifyResult(page=page, errors={}, values=cleaned, corrected=corrected)
+
+
+# --- output ------------------------------------------------------------------------------
+
+CSV_ENCODINGS = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp932": "Shift_JIS (CP932)"}
+
+
+def template_csv_export(*, template: FormTemplate, encoding: str = "utf-8-sig") -> bytes:
+    """Verified pages of a template as CSV rows for a core system; the export is audited."""
+    if encoding not in CSV_ENCODINGS:
+        raise UkaiError(
+            code="ocr_csv_encoding",
+            message_ja="文字コードは UTF-8 か Shift_JIS（CP932）を選んでください。",
+            message_en="Choose UTF-8 or Shift_JIS (CP932).",
+        )
+    zones = list(template.zones.all())
+    pages = (
+        ScanPage.objects.filter(job__template=template, status=ScanPage.Status.VERIFIED)
+        .select_related("job")
+        .prefetch_related("fields__zone")
+        .order_by("verified_at", "pk")
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["page_id", "file", "page", "verified_at", *[zone.name for zone in zones]])
+    count = 0
+    for page in pages:
+        values = {field.zone.name: field.value for field in page.fields.all()}
+        writer.writerow(
+            [
+                page.pk,
+                page.job.original_name,
+                page.number,
+                timezone.localtime(page.verified_at).isoformat() if page.verified_at else "",
+                *[values.get(zone.name, "") for zone in zones],
+            ]
+        )
+        count += 1
+    text = buffer.getvalue()
+    try:
+        # CP932 cannot hold every variant kanji: say which page, rather than write "?".
+        data = text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.end]
+        raise UkaiError(
+            code="ocr_csv_unencodable",
+            message_ja=f"「{bad}」はShift_JIS（CP932）で表せません。UTF-8で出力してください。",
+            message_en=f"“{bad}” cannot be written in Shift_JIS (CP932); export as UTF-8.",
+        ) from exc
+    audit_log(
+        action="export",
+        object_type="ocr.pagefield",
+        object_id=template.name,
+        fields=["value"],
+        purpose=f"確認済み帳票データのCSV出力（{count}件）",
+    )
+    return data
