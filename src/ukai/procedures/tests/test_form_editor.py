@@ -33,7 +33,7 @@ def test_a_manager_edits_a_new_version_and_publishes_it(gifu):
     body = response.content.decode()
     assert "件の問題があります" in body
     assert "steps.0.fields" in body
-    response = manager.post(edit_url, {"definition": "{\"title\": ", "action": "save"})
+    response = manager.post(edit_url, {"definition": '{"title": ', "action": "save"})
     assert "JSON の書き方に誤りがあります" in response.content.decode()
     draft.refresh_from_db()
     assert draft.definition == definition
