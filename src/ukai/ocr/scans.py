@@ -9,13 +9,14 @@ English, raised before any page is stored.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from ukai.core.errors import UkaiError
 
@@ -188,6 +189,21 @@ def _image_to_gray(image: Image.Image, name: str) -> GrayImage:
     return gray
 
 
+@contextlib.contextmanager
+def strict_decoding() -> Iterator[None]:
+    """Refuse truncated images while decoding, whatever the process-wide setting.
+
+    WeasyPrint sets ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` when it is imported
+    (for the PDF exports), which would let half a page through as a whole one.
+    """
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def scan_pages(data: bytes, name: str) -> Iterator[GrayImage]:
     """Yield each page of a checked upload as a grayscale image, in order.
 
@@ -214,7 +230,8 @@ def scan_pages(data: bytes, name: str) -> Iterator[GrayImage]:
         try:
             with Image.open(io.BytesIO(data)) as image:
                 for index, frame in enumerate(ImageSequence.Iterator(image)):
-                    frame.load()
+                    with strict_decoding():
+                        frame.load()
                     yield _image_to_gray(frame, f"{name} p.{index + 1}")
         except (UnidentifiedImageError, OSError, SyntaxError) as exc:
             raise _corrupt(name) from exc

@@ -15,7 +15,7 @@ import socket
 import struct
 import warnings
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 
@@ -52,8 +52,19 @@ def sniff(head: bytes) -> Sniffed | None:
 
 
 def _check_image(data: bytes) -> None:
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    # WeasyPrint (imported for PDFs) sets LOAD_TRUNCATED_IMAGES for the whole process;
+    # a truncated photo must still be refused here.
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        _check_image_strict(data, Image)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+def _check_image_strict(data: bytes, Image: Any) -> None:  # noqa: N803 - the PIL module
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -66,6 +77,12 @@ def _check_image(data: bytes) -> None:
                         "The image has too many pixels (50 megapixels at most); shrink it first.",
                     )
                 image.verify()
+            # verify() checks a PNG's chunks but not a JPEG's data: decode it, at 1/8 scale
+            # (cheap), so that a truncated photo is refused.
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format == "JPEG":
+                    image.draft("L", (max(width // 8, 1), max(height // 8, 1)))
+                    image.load()
         except AttachmentRejected:
             raise
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:

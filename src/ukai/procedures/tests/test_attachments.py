@@ -175,3 +175,14 @@ def test_arbitrary_bytes_are_either_a_checked_file_or_a_clear_refusal(data, pref
         assert refusal.message_en
     else:
         assert sniffed.content_type in {"application/pdf", "image/png", "image/jpeg"}
+
+
+def test_a_truncated_photo_is_refused_even_after_weasyprint_is_loaded(applicant):
+    import weasyprint  # noqa: F401 - it sets ImageFile.LOAD_TRUNCATED_IMAGES for the process
+
+    out = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(out, format="JPEG", quality=90)
+    response = upload(applicant, "cut.jpg", out.getvalue()[: len(out.getvalue()) // 2])
+    assert response.status_code == 422
+    assert "壊れている" in response.content.decode()
+    assert not Attachment.objects.exists()
