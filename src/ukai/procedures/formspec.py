@@ -162,7 +162,7 @@ class FieldSpec(_Strict):
 
 
 # Pages of the application that share the URL space of the steps (procedures/urls.py).
-RESERVED_STEP_KEYS = frozenset({"check", "resend", "submitted"})
+RESERVED_STEP_KEYS = frozenset({"check", "resend", "submitted", "auth"})
 
 
 class StepSpec(_Strict):

@@ -175,6 +175,12 @@ def draft_open(*, secret: str) -> Draft:
     return draft
 
 
+def draft_open_verified(*, draft: Draft) -> None:
+    """A draft whose applicant an authentication platform has verified (no e-mail link needed)."""
+    draft.verified_at = timezone.now()
+    draft.save(update_fields=["verified_at", "updated_at"])
+
+
 def draft_answers_save(*, draft: Draft, answers: dict[str, Any]) -> None:
     draft.answers = answers
     draft.save(update_fields=["answers", "updated_at"])

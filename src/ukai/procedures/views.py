@@ -30,6 +30,7 @@ from .models import (
     Procedure,
 )
 from .outline import form_outline
+from .resident_auth import ResidentAuth, resident_auth_methods
 from .validation import FieldError, form_answers_from_json, form_validate
 
 logger = logging.getLogger(__name__)
@@ -197,9 +198,53 @@ def apply_start(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "procedures/apply_start.html",
-        {"procedure": procedure, "form": form, "email_form": email_form},
+        {
+            "procedure": procedure,
+            "form": form,
+            "email_form": email_form,
+            "other_methods": [
+                (method.identifier, method.label) for method in resident_auth_methods()
+            ],
+        },
         status=422 if email_form.errors else 200,
     )
+
+
+def _auth_method(identifier: str) -> ResidentAuth:
+    for method in resident_auth_methods():
+        if method.identifier == identifier:
+            return method
+    raise Http404
+
+
+@require_GET
+def auth_start(request: HttpRequest, slug: str, method: str) -> HttpResponse:
+    """Hand the resident to a configured authentication platform (a JPKI plugin)."""
+    procedure, _form = _procedure_with_form(slug)
+    request.session["procedures:auth_for"] = slug
+    return _auth_method(method).start(request, procedure)
+
+
+@require_http_methods(["GET", "POST"])
+def auth_complete(request: HttpRequest, method: str) -> HttpResponse:
+    """The platform's answer: a draft with the identity it vouches for, then the first step."""
+    slug = str(request.session.get("procedures:auth_for", ""))
+    procedure, form = _procedure_with_form(slug)
+    try:
+        identity = _auth_method(method).complete(request)
+    except UkaiError as exc:
+        return render(request, "procedures/link_invalid.html", {"error": exc}, status=exc.status)
+    draft, _secret = services.draft_create(
+        procedure=procedure,
+        form_definition=form,
+        email=identity.email,
+        assurance=identity.assurance,
+    )
+    services.draft_open_verified(draft=draft)
+    request.session.cycle_key()
+    request.session[f"{DRAFT_SESSION_PREFIX}{procedure.pk}"] = draft.pk
+    spec = form_spec_of(form)
+    return redirect("procedures:apply_step", slug=slug, step=spec.steps[0].key)
 
 
 @require_GET
