@@ -37,10 +37,10 @@ FieldType = Literal[
     "signature",
     "group",
 ]
-# Declared in definitions; a signature is given on paper or by a JPKI plugin (docs/procedures.md).
-DECLARED_ONLY_TYPES = frozenset({"signature"})
-# Answered by uploading (procedures/attachments.py), not by typing: not read from form fields.
-UPLOAD_TYPES = frozenset({"file"})
+# Declared in a definition but not answered online (none at present; kept for new types).
+DECLARED_ONLY_TYPES: frozenset[str] = frozenset()
+# Answered by an upload or a drawing kept as a file (procedures/attachments.py), not by typing.
+UPLOAD_TYPES = frozenset({"file", "signature"})
 MAX_FIELDS = 300
 MAX_CONDITION_DEPTH = 8
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
@@ -146,8 +146,8 @@ class FieldSpec(_Strict):
                 raise ValueError(f"{self.key}: a group needs fields")
             if any(f.type == "group" for f in self.fields):
                 raise ValueError(f"{self.key}: groups do not nest")
-            if any(f.type == "file" for f in self.fields):
-                raise ValueError(f"{self.key}: a file field cannot be inside a group")
+            if any(f.type in {"file", "signature"} for f in self.fields):
+                raise ValueError(f"{self.key}: a file or signature cannot be inside a group")
             if self.min_items > self.max_items:
                 raise ValueError(f"{self.key}: min_items exceeds max_items")
         elif self.fields:

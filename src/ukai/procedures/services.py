@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import time
 from collections.abc import Callable
@@ -633,9 +634,43 @@ def attachment_store(*, draft: Draft, field: FieldSpec, uploaded: Any) -> dict[s
             f"ファイルが大きすぎます（{limit // 1_000_000} MB まで）。",
             f"The file is too large ({limit // 1_000_000} MB at most).",
         )
-    sniffed = check_content(data, accept=field.accept)
+    return _attachment_save(draft=draft, field=field, data=data, name=str(uploaded.name or ""))
+
+
+SIGNATURE_PREFIX = "data:image/png;base64,"
+MAX_SIGNATURE_BYTES = 1_000_000
+
+
+def signature_store(*, draft: Draft, field: FieldSpec, data_url: str) -> dict[str, Any]:
+    """A signature drawn on the screen (a PNG from the browser's canvas), kept like an attachment."""
+    if (
+        not data_url.startswith(SIGNATURE_PREFIX)
+        or len(data_url) > MAX_SIGNATURE_BYTES * 4 // 3 + 64
+    ):
+        raise AttachmentRejected(
+            "signature_invalid",
+            "署名を読み取れませんでした。もう一度署名してください。",
+            "The signature could not be read; please sign again.",
+        )
+    try:
+        data = base64.b64decode(data_url[len(SIGNATURE_PREFIX) :], validate=True)
+    except ValueError as exc:
+        raise AttachmentRejected(
+            "signature_invalid",
+            "署名を読み取れませんでした。もう一度署名してください。",
+            "The signature could not be read; please sign again.",
+        ) from exc
+    return _attachment_save(
+        draft=draft, field=field, data=data, name="署名.png", accept=["image/png"]
+    )
+
+
+def _attachment_save(
+    *, draft: Draft, field: FieldSpec, data: bytes, name: str, accept: list[str] | None = None
+) -> dict[str, Any]:
+    sniffed = check_content(data, accept=accept if accept is not None else field.accept)
     scanned_by = antivirus_scan(data)
-    name = _safe_name(str(uploaded.name or ""), sniffed.label)
+    name = _safe_name(name, sniffed.label)
     attachment = Attachment(
         draft=draft,
         field_key=field.key,

@@ -342,6 +342,13 @@ def _clean_scalar(spec: FieldSpec, value: object) -> Any:
             return _clean_checkbox(value)
         case "file":
             return _clean_file(spec, value)
+        case "signature":
+            cleaned = _clean_file(spec, value)
+            if cleaned["type"] != "image/png":
+                raise _Invalid(
+                    "signature_invalid", "署名の形式が正しくありません。", "Invalid signature."
+                )
+            return cleaned
     raise AssertionError(spec.type)  # pragma: no cover - every type is handled above
 
 
@@ -388,7 +395,7 @@ class _Validator:
             if spec.show_when is not None and not condition_holds(spec.show_when, scope):
                 continue  # hidden: its answer is neither checked nor kept
             if spec.type in DECLARED_ONLY_TYPES:
-                continue  # a signature: on paper or through a JPKI plugin (docs/procedures.md)
+                continue  # declared, not answered online
             path = f"{prefix}{spec.key}"
             required = spec.required or (
                 spec.required_when is not None and condition_holds(spec.required_when, scope)
@@ -523,6 +530,8 @@ def form_value_display(spec: FieldSpec, value: Any) -> str:
         return "はい" if value else "いいえ"
     if spec.type == "name" and isinstance(value, dict):
         return f"{value.get('name', '')}（{value.get('kana', '')}）"
+    if spec.type == "signature" and isinstance(value, dict):
+        return "署名あり"
     if spec.type == "file" and isinstance(value, dict):
         return f"{value.get('name', '')}（{_size_text(int(value.get('size', 0)))}）"
     return str(value)

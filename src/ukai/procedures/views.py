@@ -329,10 +329,15 @@ def _store_uploads(
     """Keep the files attached on this step; a rejected file is a field error and stores nothing."""
     errors = []
     for field in step.fields:
-        uploaded = request.FILES.get(field.key) if field.type == "file" else None
-        if uploaded is None:
-            continue
         try:
+            if field.type == "signature" and request.POST.get(field.key):
+                answers[field.key] = services.signature_store(
+                    draft=draft, field=field, data_url=request.POST[field.key]
+                )
+                continue
+            uploaded = request.FILES.get(field.key) if field.type == "file" else None
+            if uploaded is None:
+                continue
             answers[field.key] = services.attachment_store(
                 draft=draft, field=field, uploaded=uploaded
             )

@@ -195,6 +195,9 @@ class _Builder:
             widget.show_fields = " ".join(sorted(spec.show_when.fields_named()))
         if spec.type in DECLARED_ONLY_TYPES:
             widget.kind = "declared"
+        elif spec.type == "signature":
+            widget.kind = "signature"
+            widget.value = value if isinstance(value, dict) else None
         elif spec.type == "file":
             widget.kind = "file"
             widget.value = value if isinstance(value, dict) else None

@@ -186,3 +186,60 @@ def test_a_truncated_photo_is_refused_even_after_weasyprint_is_loaded(applicant)
     assert response.status_code == 422
     assert "壊れている" in response.content.decode()
     assert not Attachment.objects.exists()
+
+
+def signed_form(db_procedure_slug: str = "signed") -> str:
+    from ukai.procedures import services
+    from ukai.procedures.models import Procedure
+
+    procedure = Procedure.objects.create(
+        slug=db_procedure_slug,
+        name="署名のある届出",
+        department_code="shimin",
+        category="resident-registry",
+        channels=["online"],
+        is_published=True,
+    )
+    definition = {
+        "title": "署名のある届出",
+        "steps": [
+            {
+                "key": "sign",
+                "title": "署名",
+                "fields": [
+                    {"key": "signature", "type": "signature", "label": "署名", "required": True}
+                ],
+            }
+        ],
+    }
+    services.form_definition_publish(
+        form_definition=services.form_definition_create(procedure=procedure, definition=definition)
+    )
+    return db_procedure_slug
+
+
+def test_a_signature_drawn_on_screen_is_kept_as_a_png(catalog, client):
+    import base64
+
+    from ukai.procedures.tests.conftest import start_application
+
+    slug = signed_form()
+    start_application(client, slug)
+    step = reverse("procedures:apply_step", args=[slug, "sign"])
+    response = client.post(step, {})
+    assert response.status_code == 422
+    assert "「署名」を入力してください" in response.content.decode()
+    response = client.post(step, {"signature": "data:image/png;base64,not-base64!"})
+    assert "署名を読み取れませんでした" in response.content.decode()
+    jpeg = io.BytesIO()
+    Image.new("RGB", (60, 20)).save(jpeg, format="JPEG")
+    disguised = "data:image/png;base64," + base64.b64encode(jpeg.getvalue()).decode()
+    assert client.post(step, {"signature": disguised}).status_code == 422
+    assert not Attachment.objects.exists()
+    drawn = "data:image/png;base64," + base64.b64encode(png_bytes((600, 200))).decode()
+    response = client.post(step, {"signature": drawn})
+    assert response["Location"] == reverse("procedures:apply_check", args=[slug])
+    assert "署名あり" in client.get(response["Location"]).content.decode()
+    (attachment,) = Attachment.objects.all()
+    assert attachment.content_type == "image/png"
+    assert attachment.name == "署名.png"

@@ -300,9 +300,18 @@ def test_a_file_answer_is_the_description_of_a_checked_upload():
     assert [e.code for e in errors] == ["file_too_large"]
 
 
-def test_a_signature_is_declared_but_not_answered_online():
-    cleaned, errors = check({"type": "signature"}, "anything")
-    assert (cleaned, errors) == ({}, [])
+def test_a_signature_answer_is_a_stored_png():
+    spec = {"type": "signature", "required": True}
+    _, errors = check(spec, None)
+    assert [e.code for e in errors] == ["required"]
+    _, errors = check(spec, "髙橋 花子")  # typed text is not a drawn signature
+    assert [e.code for e in errors] == ["file_invalid"]
+    drawn = {"attachment": "a1", "name": "署名.png", "type": "image/png", "size": 2000}
+    cleaned, errors = check(spec, drawn)
+    assert errors == []
+    assert cleaned["answer"] == drawn
+    _, errors = check(spec, {**drawn, "type": "image/jpeg"})
+    assert [e.code for e in errors] == ["signature_invalid"]
 
 
 # --- conditions and groups --------------------------------------------------------------

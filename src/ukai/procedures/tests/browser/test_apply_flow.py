@@ -20,10 +20,12 @@ DEMO_PASSWORD = "ukai-demo-2026"
 PHONE = {"width": 375, "height": 800}
 
 
-def start_in_browser(page, live_server, email: str = "hanako@example.jp") -> None:
+def start_in_browser(
+    page, live_server, email: str = "hanako@example.jp", slug: str = "jido-teate-nintei-seikyu"
+) -> None:
     """Enter the e-mail address and open the link the resident receives."""
     mail.outbox.clear()
-    page.goto(live_server.url + "/procedures/jido-teate-nintei-seikyu/apply/")
+    page.goto(live_server.url + f"/procedures/{slug}/apply/")
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_role("button", name="リンクを受け取る").click()
     page.wait_for_load_state()
@@ -161,3 +163,25 @@ def test_apply_correct_and_complete_on_a_phone(browser, browser_page, live_serve
     page.goto(status_url)
     assert "完了" in page.locator(".proc-status").inner_text()
     assert_accessible(page)
+
+
+def test_a_signature_is_drawn_with_the_pointer(browser_page, live_server):
+    from ukai.procedures.seed import procedures_seed
+    from ukai.procedures.tests.test_attachments import signed_form
+
+    procedures_seed()
+    slug = signed_form()
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    start_in_browser(page, live_server, slug=slug)
+    pad = page.locator("canvas.proc-signature__pad")
+    assert pad.is_visible()
+    assert_accessible(page)
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 30)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + 30 + (step % 3) * 20)
+    page.mouse.up()
+    next_step(page)
+    assert "署名あり" in page.content()
