@@ -7,6 +7,7 @@ layout in ``templates/procedures/pdf/<slug>.html`` (same context).
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.template import TemplateDoesNotExist
@@ -16,7 +17,7 @@ from django.utils import timezone
 from ukai.core.japanese.wareki import wareki_format
 
 from .formspec import FieldSpec, FormSpec, form_spec_of
-from .models import Case
+from .models import Attachment, Case
 from .validation import form_answers_from_json, form_value_display
 
 
@@ -39,6 +40,8 @@ def _section_rows(spec: FormSpec, cleaned: dict[str, Any]) -> list[dict[str, Any
                         ],
                     }
                 )
+            elif field.type == "signature" and isinstance(cleaned.get(field.key), dict):
+                rows.append({"label": field.label, "image": _signature_src(cleaned[field.key])})
             elif field.type in {"file", "signature"}:
                 continue
             elif field.key in cleaned:
@@ -46,6 +49,15 @@ def _section_rows(spec: FormSpec, cleaned: dict[str, Any]) -> list[dict[str, Any
         if rows:
             sections.append({"title": step.title, "rows": rows})
     return sections
+
+
+def _signature_src(value: dict[str, Any]) -> str:
+    """The drawn signature as a data URI for the PDF ("" when the file is gone)."""
+    attachment = Attachment.objects.filter(pk=str(value.get("attachment", ""))).first()
+    if attachment is None or attachment.content_type != "image/png":
+        return ""
+    with attachment.file.open("rb") as signature:
+        return "data:image/png;base64," + base64.b64encode(signature.read()).decode()
 
 
 def _value(field: FieldSpec, value: Any) -> str:

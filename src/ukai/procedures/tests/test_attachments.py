@@ -243,3 +243,26 @@ def test_a_signature_drawn_on_screen_is_kept_as_a_png(catalog, client):
     (attachment,) = Attachment.objects.all()
     assert attachment.content_type == "image/png"
     assert attachment.name == "署名.png"
+
+
+def test_the_pdf_shows_the_drawn_signature(catalog, client):
+    import base64
+
+    import pypdfium2
+
+    from ukai.procedures.models import Case
+    from ukai.procedures.pdf import case_pdf
+    from ukai.procedures.tests.conftest import start_application
+
+    slug = signed_form()
+    start_application(client, slug)
+    drawn = "data:image/png;base64," + base64.b64encode(png_bytes((600, 200))).decode()
+    client.post(reverse("procedures:apply_step", args=[slug, "sign"]), {"signature": drawn})
+    client.post(reverse("procedures:apply_check", args=[slug]))
+    case = Case.objects.get()
+    assert case.attachments.count() == 1
+    document = pypdfium2.PdfDocument(case_pdf(case))
+    images = [
+        obj for obj in document[0].get_objects() if obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE
+    ]
+    assert len(images) == 1  # the signature, drawn in its row
