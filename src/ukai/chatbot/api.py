@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from ukai.core.service import PROBLEMS, Problem
+from ukai.core.service import PROBLEMS, TEXT_PATTERN, Problem
 
 from . import services
 from .departments import department_name
@@ -20,6 +20,11 @@ router = Router(tags=["chatbot"])
 CHATBOT_PROBLEMS: dict[int, type[Schema]] = {**PROBLEMS, 429: Problem}
 
 
+_CONTROLS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f"
+# Declared for clients: some non-space character and no control characters.
+QUESTION_PATTERN = f"^[^{_CONTROLS}]*[^\\s{_CONTROLS}][^{_CONTROLS}]*$"
+
+
 class QuestionIn(Schema):
     # The schema declares the limits (1–1,000 characters, not only spaces) for
     # clients; the service checks them itself to answer with a clear message
@@ -28,8 +33,9 @@ class QuestionIn(Schema):
     question: str = Field(
         ...,
         max_length=100_000,
+        pattern=TEXT_PATTERN,  # no control characters (a NUL cannot be stored)
         description="住民の質問（1〜1,000文字）",
-        json_schema_extra={"minLength": 1, "maxLength": 1000, "pattern": "\\S"},
+        json_schema_extra={"minLength": 1, "maxLength": 1000, "pattern": QUESTION_PATTERN},
     )
     conversation_id: uuid.UUID | None = Field(None, description="続けて質問するときの会話ID")
 

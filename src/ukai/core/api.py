@@ -277,7 +277,9 @@ def audit_event_list(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
 # --- the API object -------------------------------------------------------------
 
 
-# Text never carries control characters (see RejectControlCharactersMiddleware).
+# Text never carries control characters (see RejectControlCharactersMiddleware). Body
+# fields say so with ``Field(pattern=TEXT_PATTERN)``: the middleware reads query strings
+# and forms, not JSON, whose escapes (\\u0000) only the schema validation sees.
 TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
 
 

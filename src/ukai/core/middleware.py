@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import metrics
@@ -100,33 +98,6 @@ def _has_forbidden_controls(request: HttpRequest) -> bool:
         for key, items in request.POST.lists():
             if _FORBIDDEN_CONTROLS.search(key) or any(_FORBIDDEN_CONTROLS.search(v) for v in items):
                 return True
-    # JSON escapes controls (\u0000), so the text is checked after decoding; bodies
-    # above the upload limit are left to the view (Django refuses them anyway).
-    if (
-        request.method in {"POST", "PUT", "PATCH"}
-        and request.content_type == "application/json"
-        and int(request.META.get("CONTENT_LENGTH") or 0) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    ):
-        try:
-            document = json.loads(request.body)
-        except ValueError:
-            return False  # the view answers malformed JSON with its own message
-        return _json_has_controls(document)
-    return False
-
-
-def _json_has_controls(value: object, depth: int = 0) -> bool:
-    if depth > 64:
-        return False
-    if isinstance(value, str):
-        return bool(_FORBIDDEN_CONTROLS.search(value))
-    if isinstance(value, dict):
-        return any(
-            _json_has_controls(k, depth + 1) or _json_has_controls(v, depth + 1)
-            for k, v in value.items()
-        )
-    if isinstance(value, list):
-        return any(_json_has_controls(item, depth + 1) for item in value)
     return False
 
 

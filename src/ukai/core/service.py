@@ -14,7 +14,7 @@ from .access import (
 )
 
 # For every module's API router (modules may not import core.api itself).
-from .api import PROBLEMS, STAFF_AUTH, Pagination, Problem, staff_from
+from .api import PROBLEMS, STAFF_AUTH, TEXT_PATTERN, Pagination, Problem, staff_from
 from .audit import audit_log, audited
 from .context import actor_current, actor_set_staff
 from .models import PersonalData, Role
@@ -30,6 +30,7 @@ from .staff_auth import staff_required
 __all__ = [
     "PROBLEMS",
     "STAFF_AUTH",
+    "TEXT_PATTERN",
     "Pagination",
     "PersonalData",
     "Problem",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django import forms
@@ -263,8 +264,27 @@ def resume(request: HttpRequest, secret: str) -> HttpResponse:
     return redirect("procedures:apply_step", slug=slug, step=spec.steps[0].key)
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_controls(request: HttpRequest) -> HttpResponse | None:
+    """The steps are multipart forms (for files), which the core's middleware does not read:
+    refuse control characters here, before a NUL reaches the database."""
+    for key, values in request.POST.lists():
+        if _CONTROLS.search(key) or any(_CONTROLS.search(v) for v in values):
+            return HttpResponse(
+                "入力に使えない文字（制御文字）が含まれています。入力内容を確認してください。\n"
+                "The input contains control characters that cannot be used. Please check it.",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+    if request.method == "POST" and (refused := _refuse_controls(request)):
+        return refused
     try:
         procedure, draft, spec = _draft_or_start(request, slug)
     except _StartFirst:
@@ -518,6 +538,8 @@ def _correction_step(spec: FormSpec, paths: list[str]) -> StepSpec:
 @require_http_methods(["GET", "POST"])
 def correct(request: HttpRequest, secret: str) -> HttpResponse:
     """The correction (補正): only the fields staff named are open; the rest stays as submitted."""
+    if request.method == "POST" and (refused := _refuse_controls(request)):
+        return refused
     case = _case_for_resident(secret)
     if case.status != CaseStatus.CORRECTION or not case.correction_paths:
         return redirect("procedures:status", secret=secret)

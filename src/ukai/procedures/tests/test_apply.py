@@ -245,3 +245,17 @@ def test_same_step_conditions_are_marked_for_the_browser(applicant):
         in body
     )
     assert "conditions.js" in body
+
+
+def test_control_characters_in_a_multipart_step_are_refused(applicant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ukai.procedures.models import Draft
+
+    response = applicant.post(
+        step_url("applicant"),
+        {"address": "岐阜市\x00司町", "upload": SimpleUploadedFile("a.txt", b"x")},
+    )
+    assert response.status_code == 400
+    assert "制御文字" in response.content.decode()
+    assert Draft.objects.get().answers == {}
