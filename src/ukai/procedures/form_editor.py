@@ -134,6 +134,8 @@ def edit(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     read_only = form_definition.status == FormDefinition.Status.PUBLISHED
     text = json.dumps(form_definition.definition, ensure_ascii=False, indent=2)
     form = DefinitionForm(request.POST or None, initial={"definition": text})
+    if read_only:
+        form.fields["definition"].widget.attrs["readonly"] = True
     spec: FormSpec | None = None
     problems: list[dict[str, str]] = []
     status = 200
