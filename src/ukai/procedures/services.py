@@ -96,7 +96,9 @@ DRAFT_LIFETIME = timedelta(days=30)
 # The largest attachment accepted, whatever a form allows (settings can lower it).
 DEFAULT_MAX_ATTACHMENT = 10_000_000
 # Steps run after a submission, in order (tasks.case_steps_run); each is idempotent.
-CASE_STEPS = ("confirmation_email", "handover")
+CASE_STEPS = ("pdf", "confirmation_email", "handover")
+# The application as received, printed like the paper form and kept with the case.
+RECEIPT_PDF_KEY = "_received_pdf"
 
 
 class DraftLinkInvalid(UkaiError):
@@ -264,6 +266,7 @@ def case_submit(
                     )
                 CaseStep.objects.bulk_create(
                     [
+                        CaseStep(case=case, name="pdf"),
                         CaseStep(case=case, name="confirmation_email", payload=payload),
                         CaseStep(case=case, name="handover"),
                     ]
@@ -324,6 +327,8 @@ def case_step_run(*, step: CaseStep) -> bool:
                 send_mail(step.payload["subject"], step.payload["body"], None, [step.payload["to"]])
         elif step.name == "handover":
             handover_run(case=step.case)
+        elif step.name == "pdf":
+            case_pdf_archive(case=step.case)
         else:
             raise ValueError(f"unknown step {step.name!r}")
     except Exception as exc:
@@ -814,3 +819,29 @@ def _case_anonymise(case: Case) -> None:
     )
     CaseEvent.objects.filter(case=case).update(message="", note="")
     CaseStep.objects.filter(case=case).update(payload={}, error="")
+
+
+def case_pdf_archive(*, case: Case) -> Attachment:
+    """Keep the application as received, printed like the paper form (once; later runs reuse it).
+
+    The case page's PDF shows the current answers (after any 補正); this copy is the record
+    of what arrived.
+    """
+    existing = Attachment.objects.filter(case=case, field_key=RECEIPT_PDF_KEY).first()
+    if existing is not None:
+        return existing
+    from .pdf import case_pdf  # WeasyPrint loads on first use
+
+    data = case_pdf(case)
+    attachment = Attachment(
+        case=case,
+        field_key=RECEIPT_PDF_KEY,
+        name=f"{case.receipt_number}_受付時.pdf",
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        scanned_by="",
+    )
+    attachment.file.save(str(attachment.pk), ContentFile(data), save=False)
+    attachment.save()
+    return attachment

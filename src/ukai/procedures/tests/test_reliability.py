@@ -199,7 +199,7 @@ def test_every_receipt_survives_kill_9(tmp_path):
         assert by_receipt[receipt]["purpose"] == purpose
     for case in cases:  # nothing half-written, whether or not its receipt was seen
         assert case["events"][:1] == ["submitted"], case
-        assert case["steps"] == ["confirmation_email", "handover"], case
+        assert case["steps"] == ["confirmation_email", "handover", "pdf"], case
         assert case["name"] == {"name": "髙橋 花子", "kana": "タカハシ ハナコ"}, case
         assert re.fullmatch(r"申請\d+", case["purpose"] or ""), case
 

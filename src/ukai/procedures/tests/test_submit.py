@@ -110,6 +110,9 @@ def test_a_resident_applies_staff_ask_for_a_correction_and_complete_it(gifu):
     status_path = found(STATUS_LINK, message.body, 1)
     assert set(CaseStep.objects.filter(case=case).values_list("state", flat=True)) == {"done"}
     assert CaseStep.objects.get(case=case, name="confirmation_email").payload == {}
+    received = case.attachments.get(field_key="_received_pdf")  # the record of what arrived
+    assert received.content_type == "application/pdf"
+    assert received.file.read().startswith(b"%PDF-")
     status_page = resident.get(status_path).content.decode()
     assert receipt in status_page
     assert "受付" in status_page

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from django.conf import settings
 from django_tasks_db.management.commands import db_worker
 
 from ukai.core.worker import UkaiWorker
@@ -13,6 +15,10 @@ class Command(db_worker.Command):
     help = "Ukai のバックグラウンド処理を実行します / Run Ukai's background task worker."
 
     def handle(self, **options: Any) -> None:
+        if not options.get("batch"):
+            # Background work yields to the web requests residents wait for: a burst of
+            # submissions, transcriptions or OCR jobs waits rather than slowing pages.
+            os.nice(int(getattr(settings, "UKAI_WORKER_NICE", 10)))
         # db_worker builds its Worker inside handle(); swap in ours.
         original = db_worker.Worker
         db_worker.Worker = UkaiWorker  # type: ignore[misc]
