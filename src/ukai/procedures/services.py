@@ -316,32 +316,18 @@ class FormAnswersInvalid(UkaiError):
         self.errors = errors
 
 
-def case_step_run(*, step: CaseStep) -> bool:
-    """Run one step after submission if it is not done; True when it is done now."""
-    if step.state == CaseStep.State.DONE:
-        return True
-    step.attempts += 1
-    try:
-        if step.name == "confirmation_email":
-            if step.payload.get("to"):
-                send_mail(step.payload["subject"], step.payload["body"], None, [step.payload["to"]])
-        elif step.name == "handover":
-            handover_run(case=step.case)
-        elif step.name == "pdf":
-            case_pdf_archive(case=step.case)
-        else:
-            raise ValueError(f"unknown step {step.name!r}")
-    except Exception as exc:
-        step.state = CaseStep.State.FAILED
-        step.error = f"{type(exc).__name__}: {exc}"[:2000]
-        step.save(update_fields=["state", "error", "attempts", "updated_at"])
-        return False
-    step.state = CaseStep.State.DONE
-    step.error = ""
-    step.payload = {}  # the e-mail held the status link: do not keep it
-    step.done_at = timezone.now()
-    step.save(update_fields=["state", "error", "attempts", "payload", "done_at", "updated_at"])
-    return True
+def _step_work(step: CaseStep) -> Attachment | None:
+    """Do one step's work without writing to the database (a new attachment is returned unsaved)."""
+    if step.name == "confirmation_email":
+        if step.payload.get("to"):
+            send_mail(step.payload["subject"], step.payload["body"], None, [step.payload["to"]])
+        return None
+    if step.name == "handover":
+        handover_run(case=step.case)
+        return None
+    if step.name == "pdf":
+        return case_pdf_archive(case=step.case, save=False)
+    raise ValueError(f"unknown step {step.name!r}")
 
 
 def handover_run(*, case: Case) -> None:
@@ -351,11 +337,43 @@ def handover_run(*, case: Case) -> None:
 
 
 def case_steps_run(*, case_id: int) -> list[str]:
-    """Run the case's pending or failed steps in order; returns the names still not done."""
+    """Run the case's pending or failed steps in order; returns the names still not done.
+
+    The work (PDF, e-mail, hand-over) runs outside any transaction; the outcome of every step
+    is then written in one short transaction, so a busy worker takes the database's write
+    lock once per case (under SQLite, web requests wait for that lock).
+    """
     not_done: list[str] = []
+    changed: list[CaseStep] = []
+    created: list[Attachment] = []
+    now = timezone.now()
     for step in CaseStep.objects.select_related("case__procedure").filter(case_id=case_id):
-        if not case_step_run(step=step):
+        if step.state == CaseStep.State.DONE:
+            continue
+        step.attempts += 1
+        changed.append(step)
+        try:
+            attachment = _step_work(step)
+        except Exception as exc:
+            step.state = CaseStep.State.FAILED
+            step.error = f"{type(exc).__name__}: {exc}"[:2000]
             not_done.append(step.name)
+            continue
+        if attachment is not None:
+            created.append(attachment)
+        step.state = CaseStep.State.DONE
+        step.error = ""
+        step.payload = {}  # the e-mail held the status link: do not keep it
+        step.done_at = now
+    for step in changed:
+        step.updated_at = now
+    if changed:
+        with transaction.atomic():
+            for attachment in created:
+                attachment.save()
+            CaseStep.objects.bulk_update(
+                changed, ["state", "error", "attempts", "payload", "done_at", "updated_at"]
+            )
     return not_done
 
 
@@ -821,7 +839,7 @@ def _case_anonymise(case: Case) -> None:
     CaseStep.objects.filter(case=case).update(payload={}, error="")
 
 
-def case_pdf_archive(*, case: Case) -> Attachment:
+def case_pdf_archive(*, case: Case, save: bool = True) -> Attachment:
     """Keep the application as received, printed like the paper form (once; later runs reuse it).
 
     The case page's PDF shows the current answers (after any 補正); this copy is the record
@@ -843,5 +861,6 @@ def case_pdf_archive(*, case: Case) -> Attachment:
         scanned_by="",
     )
     attachment.file.save(str(attachment.pk), ContentFile(data), save=False)
-    attachment.save()
+    if save:
+        attachment.save()
     return attachment
