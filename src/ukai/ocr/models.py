@@ -21,6 +21,9 @@ class FormTemplate(models.Model):
     width = models.PositiveIntegerField(_("幅（px）"))
     height = models.PositiveIntegerField(_("高さ（px）"))
     is_active = models.BooleanField(_("使用中"), default=True)
+    # Answers of the procedure's form that this paper form does not ask (e.g. how the
+    # certificate is delivered when the paper request came by post).
+    procedure_defaults = models.JSONField(_("様式にない項目の回答"), default=dict, blank=True)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
@@ -49,7 +52,10 @@ class TemplateZone(models.Model):
     always_review = models.BooleanField(_("常に確認する"), default=False)
     # Where a verified value goes: a field of a procedure's form (procedures module).
     procedure_slug = models.SlugField(_("手続"), max_length=80, blank=True)
+    # A key of the procedure's form, or "name_field.name" / "name_field.kana" for a part of a name.
     procedure_field = models.CharField(_("手続の項目"), max_length=80, blank=True)
+    # For a checkbox or seal: the answer when it is marked (a choice's value, or true).
+    procedure_value = models.JSONField(_("印があるときの回答"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("読取項目")
@@ -140,6 +146,8 @@ class ScanPage(models.Model):
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     exported_at = models.DateTimeField(null=True, blank=True)
+    # The procedures case this verified page became (its receipt number).
+    case_receipt = models.CharField(_("受付番号"), max_length=14, blank=True)
 
     class Meta:
         verbose_name = _("読取ページ")

@@ -51,6 +51,8 @@ class SampleZone:
     box: tuple[int, int, int, int]
     validation: dict[str, Any] | None = None
     procedure_field: str = ""
+    # For a checkbox or the seal: the answer when it is marked.
+    procedure_value: Any = None
 
 
 LEFT, LABEL_W, RIGHT = 120, 360, 1534
@@ -83,9 +85,11 @@ ZONES: tuple[SampleZone, ...] = (
         "name",
         _row_box(1, x1=1300),
         {"required": True},
-        "requester_name",
+        "requester_name.name",
     ),
-    SampleZone("applicant_kana", "フリガナ", "kana", _row_box(2), {"required": True}, ""),
+    SampleZone(
+        "applicant_kana", "フリガナ", "kana", _row_box(2), {"required": True}, "requester_name.kana"
+    ),
     SampleZone(
         "birth_date",
         "生年月日",
@@ -105,7 +109,12 @@ ZONES: tuple[SampleZone, ...] = (
     SampleZone("address", "住所", "address", _row_box(5), {"required": True}, "requester_address"),
     SampleZone("phone", "電話番号", "phone", _row_box(6), {"required": True}, "requester_phone"),
     SampleZone(
-        "target_name", "必要な方の氏名", "name", _row_box(7), {"required": True}, "subject_name"
+        "target_name",
+        "必要な方の氏名",
+        "name",
+        _row_box(7),
+        {"required": True},
+        "subject_name.name",
     ),
     SampleZone(
         "copies",
@@ -120,26 +129,41 @@ ZONES: tuple[SampleZone, ...] = (
         "住民票の写し（世帯全員）",
         "checkbox",
         (LEFT + LABEL_W + 24, TOP + 9 * ROW_H + 30, 52, 52),
+        None,
+        "scope",
+        "whole_household",
     ),
     SampleZone(
         "kind_part",
         "住民票の写し（一部）",
         "checkbox",
         (LEFT + LABEL_W + 24 + 540, TOP + 9 * ROW_H + 30, 52, 52),
+        None,
+        "scope",
+        "some_members",
     ),
     SampleZone(
         "with_honseki",
         "本籍・筆頭者を記載",
         "checkbox",
         (LEFT + LABEL_W + 24, TOP + 10 * ROW_H + 30, 52, 52),
+        None,
+        "include",
+        "honseki",
     ),
     SampleZone(
         "with_relation",
         "続柄を記載",
         "checkbox",
         (LEFT + LABEL_W + 24 + 540, TOP + 10 * ROW_H + 30, 52, 52),
+        None,
+        "include",
+        "head_relationship",
     ),
-    SampleZone("seal", "押印", "seal", (1318, TOP + ROW_H + 4, 200, ROW_H - 8)),
+    # The seal stands for the paper form's declaration (請求者の押印).
+    SampleZone(
+        "seal", "押印", "seal", (1318, TOP + ROW_H + 4, 200, ROW_H - 8), None, "declaration", True
+    ),
 )
 TEXT_ZONES = tuple(zone for zone in ZONES if zone.type not in ("checkbox", "seal"))
 MARK = 60  # registration mark size (px)
@@ -420,13 +444,31 @@ def template_definition(*, image_name: str = "blank.png") -> dict[str, Any]:
                 "box": list(zone.box),
                 **({"validation": zone.validation} if zone.validation else {}),
                 **(
-                    {"mapping": {"procedure": PROCEDURE_SLUG, "field": zone.procedure_field}}
+                    {
+                        "mapping": {
+                            "procedure": PROCEDURE_SLUG,
+                            "field": zone.procedure_field,
+                            **(
+                                {"value": zone.procedure_value}
+                                if zone.procedure_value is not None
+                                else {}
+                            ),
+                        }
+                    }
                     if zone.procedure_field
                     else {}
                 ),
             }
             for zone in ZONES
         ],
+        # What the paper request does not ask: it is the requester's own (self), by post, and
+        # its purpose is written on the form's margin (read by staff, not by OCR).
+        "procedure_defaults": {
+            "relation": "self",
+            "delivery": "post",
+            "purpose": "other",
+            "purpose_other": "書面による請求（用途は申請書の余白に記載）",
+        },
     }
 
 

@@ -24,6 +24,16 @@ from PIL import Image, UnidentifiedImageError
 
 from ukai.core.errors import UkaiError
 from ukai.core.service import audit_log
+from ukai.procedures.service import (
+    Assurance,
+    Channel,
+    FormAnswersInvalid,
+    case_scan_attach,
+    case_submit,
+    form_definition_current,
+    form_spec_parse,
+    procedure_by_slug,
+)
 
 from .engine import OcrEngine, ocr_engine
 from .fieldtypes import FIELD_TYPES, MARK_TYPES, RULE_KEYS, field_check, ocr_repair
@@ -128,6 +138,12 @@ def template_file_check(definition: Any, *, base_dir: Path) -> TemplateFile:
                 problems.append(
                     f"image: 「{image}」は画像として読めません / “{image}” is not a readable image"
                 )
+    defaults = definition.get("procedure_defaults", {})
+    if not isinstance(defaults, dict) or not all(isinstance(k, str) for k in defaults):
+        problems.append(
+            "procedure_defaults: 手続の項目キーと回答のオブジェクトが必要です"
+            " / an object of the procedure's field keys and answers is required"
+        )
     zones = definition.get("zones")
     if not isinstance(zones, list) or not zones:
         problems.append("zones: 読取項目の一覧が必要です / a list of zones is required")
@@ -193,6 +209,7 @@ def template_file_check(definition: Any, *, base_dir: Path) -> TemplateFile:
             or not isinstance(mapping.get("field"), str)
             or not mapping["procedure"]
             or not mapping["field"]
+            or not set(mapping) <= {"procedure", "field", "value"}
         ):
             problems.append(
                 f'{where}.mapping: {{"procedure": 手続, "field": 項目}} が必要です / {{"procedure", "field"}} strings'
@@ -229,6 +246,8 @@ def template_import(*, checked: TemplateFile) -> tuple[FormTemplate, bool]:
             ]
         )
     template.title = str(definition.get("title") or definition["name"])
+    defaults = definition.get("procedure_defaults", {})
+    template.procedure_defaults = defaults if isinstance(defaults, dict) else {}
     template.dpi = definition["dpi"]
     template.width, template.height = checked.width, checked.height
     png = io.BytesIO()
@@ -252,6 +271,7 @@ def template_import(*, checked: TemplateFile) -> tuple[FormTemplate, bool]:
                 always_review=bool(zone.get("always_review", False)),
                 procedure_slug=(zone.get("mapping") or {}).get("procedure", ""),
                 procedure_field=(zone.get("mapping") or {}).get("field", ""),
+                procedure_value=(zone.get("mapping") or {}).get("value"),
             )
             for index, zone in enumerate(definition["zones"])
         ]
@@ -306,6 +326,8 @@ def template_zones_for_editor(template: FormTemplate) -> list[dict[str, Any]]:
             entry["always_review"] = True
         if zone.procedure_slug:
             entry["mapping"] = {"procedure": zone.procedure_slug, "field": zone.procedure_field}
+            if zone.procedure_value is not None:
+                entry["mapping"]["value"] = zone.procedure_value
         zones.append(entry)
     return zones
 
@@ -324,6 +346,8 @@ def template_export(*, template: FormTemplate, folder: Path) -> Path:
         "dpi": template.dpi,
         "zones": zones,
     }
+    if template.procedure_defaults:
+        definition["procedure_defaults"] = template.procedure_defaults
     path = folder / f"{template.name}.json"
     path.write_text(json.dumps(definition, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
@@ -666,3 +690,122 @@ def template_csv_export(*, template: FormTemplate, encoding: str = "utf-8-sig") 
         purpose=f"確認済み帳票データのCSV出力（{count}件）",
     )
     return data
+
+
+# --- a verified page becomes an application of the mapped procedure ---------------------------
+
+
+def page_answers(*, page: ScanPage) -> tuple[str, dict[str, Any]]:
+    """The mapped procedure and its answers from a verified page (and the template's defaults)."""
+    answers: dict[str, Any] = {}
+    slug = ""
+    for field in page.fields.select_related("zone"):
+        zone = field.zone
+        if not zone.procedure_slug or not zone.procedure_field:
+            continue
+        slug = slug or zone.procedure_slug
+        key, _, part = zone.procedure_field.partition(".")
+        if zone.field_type in MARK_TYPES:
+            if field.value != "1":
+                continue
+            value: Any = zone.procedure_value if zone.procedure_value is not None else True
+            current = answers.get(key)
+            if isinstance(current, list):
+                current.append(value)
+                continue
+            if current is not None and current != value:
+                answers[key] = [current, value]  # two ticks of one multiple choice
+                continue
+            answers[key] = value
+        elif part:
+            answers.setdefault(key, {})[part] = field.value
+        else:
+            answers[key] = field.value
+    for key, value in page.job.template.procedure_defaults.items():
+        answers.setdefault(key, value)
+    return slug, answers
+
+
+class PageNotMapped(UkaiError):
+    def __init__(self) -> None:
+        super().__init__(
+            code="page_not_mapped",
+            message_ja="この様式の項目は、どの手続にも対応付けられていません。",
+            message_en="This form's zones are not mapped to any procedure.",
+            status=422,
+        )
+
+
+def page_case_create(*, page: ScanPage, staff: Any) -> str:
+    """File a verified page as an application of its mapped procedure, the scan attached.
+
+    Returns the receipt number. Refuses (and files nothing) when the page is not verified,
+    was already filed, or its answers do not satisfy the procedure's form: the problem
+    lists each field by its label.
+    """
+    if page.status != ScanPage.Status.VERIFIED:
+        raise UkaiError(
+            code="page_not_verified",
+            message_ja="確認済みのページだけを申請として登録できます。",
+            message_en="Only a verified page can be filed as an application.",
+            status=409,
+        )
+    if page.case_receipt:
+        raise UkaiError(
+            code="page_already_filed",
+            message_ja=f"このページは登録済みです（受付番号 {page.case_receipt}）。",
+            message_en=f"This page was already filed (receipt number {page.case_receipt}).",
+            status=409,
+        )
+    slug, answers = page_answers(page=page)
+    procedure = procedure_by_slug(slug) if slug else None
+    form = form_definition_current(procedure=procedure) if procedure is not None else None
+    if procedure is None or form is None:
+        raise PageNotMapped()
+    with page.image.open("rb") as scan:
+        scan_image = scan.read()
+    with transaction.atomic():
+        locked = ScanPage.objects.select_for_update().get(pk=page.pk)
+        if locked.case_receipt:
+            raise UkaiError(
+                code="page_already_filed",
+                message_ja=f"このページは登録済みです（受付番号 {locked.case_receipt}）。",
+                message_en=f"This page was already filed (receipt number {locked.case_receipt}).",
+                status=409,
+            )
+        try:
+            submitted = case_submit(
+                procedure=procedure,
+                form_definition=form,
+                answers=answers,
+                channel=Channel.POST,
+                assurance=Assurance.PAPER,
+            )
+        except FormAnswersInvalid as exc:
+            spec = form_spec_parse(form.definition)
+            labels = {f.key: f.label for f in spec.fields()}
+            named = "、".join(
+                dict.fromkeys(labels.get(e.path.split(".")[0], e.path) for e in exc.errors)
+            )
+            raise UkaiError(
+                code="page_answers_invalid",
+                message_ja=(
+                    f"手続「{procedure.name}」の申請として登録できません。"
+                    f"次の項目を確認してください：{named}"
+                ),
+                message_en=f"Cannot file as “{procedure.name_en or procedure.name}”: check {named}.",
+                status=422,
+            ) from exc
+        suffix = Path(page.image.name or "").suffix or ".jpg"
+        case_scan_attach(
+            case=submitted.case,
+            name=f"{Path(page.job.original_name).stem}_p{page.number}{suffix}",
+            data=scan_image,
+        )
+        locked.case_receipt = submitted.case.receipt_number
+        locked.save(update_fields=["case_receipt"])
+        audit_log(
+            action="create", obj=locked, purpose=f"電子申請の受付箱へ登録（{locked.case_receipt}）"
+        )
+    page.case_receipt = locked.case_receipt
+    return locked.case_receipt

@@ -12,11 +12,12 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from PIL import Image, ImageDraw
 
 from ukai.core.errors import UkaiError, message_for_language
 from ukai.core.service import audit_log, staff_required
+from ukai.procedures.service import procedure_by_slug
 
 from . import selectors, services
 from .fieldtypes import FIELD_TYPES, MARK_TYPES
@@ -200,9 +201,32 @@ def page_verify(request: HttpRequest, page_id: int) -> HttpResponse:
             "opened": _opened_token(),
             "editable": page.status == ScanPage.Status.READ,
             "manual": page.job.mode == ReadingJob.Mode.MANUAL,
+            "mapped_procedure": _mapped_procedure_name(page),
         },
         status=422 if errors else 200,
     )
+
+
+def _mapped_procedure_name(page: ScanPage) -> str:
+    slug = next((z.procedure_slug for z in page.job.template.zones.all() if z.procedure_slug), "")
+    procedure = procedure_by_slug(slug) if slug else None
+    return procedure.name if procedure is not None else ""
+
+
+@staff_required
+@require_POST
+def page_case(request: HttpRequest, page_id: int) -> HttpResponse:
+    """File a verified page as an application of its mapped procedure."""
+    page = get_object_or_404(ScanPage.objects.select_related("job__template"), pk=page_id)
+    try:
+        receipt = services.page_case_create(page=page, staff=request.user)
+    except UkaiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("申請として登録しました。受付番号：%(receipt)s") % {"receipt": receipt}
+        )
+    return redirect("ocr_staff:page", page_id=page.pk)
 
 
 def _page_image_or_404(page: ScanPage) -> Image.Image:

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from .formspec import FormSpec, form_spec_parse
 from .models import Assurance, Case, CaseStatus, Channel, FormDefinition, Procedure
-from .selectors import form_definition_current, procedure_by_slug, procedure_search
-from .services import FormAnswersInvalid, Submitted
+from .selectors import case_by_receipt, form_definition_current, procedure_by_slug, procedure_search
+from .services import FormAnswersInvalid, Submitted, case_scan_attach
 from .tasks import case_submit
 from .validation import (
     FieldError,
@@ -34,6 +34,8 @@ __all__ = [
     "FormAnswersInvalid",
     "FormSpec",
     "Submitted",
+    "case_by_receipt",
+    "case_scan_attach",
     "case_submit",
     "condition_holds",
     "form_answers_from_json",

@@ -864,3 +864,23 @@ def case_pdf_archive(*, case: Case, save: bool = True) -> Attachment:
     if save:
         attachment.save()
     return attachment
+
+
+SCAN_KEY = "_scan"
+
+
+def case_scan_attach(*, case: Case, name: str, data: bytes) -> Attachment:
+    """Keep the scanned paper form with a case filed from paper (the OCR module calls this)."""
+    sniffed = check_content(data, accept=["image/png", "image/jpeg", "application/pdf"])
+    attachment = Attachment(
+        case=case,
+        field_key=SCAN_KEY,
+        name=_safe_name(name, sniffed.label),
+        content_type=sniffed.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        scanned_by="",
+    )
+    attachment.file.save(str(attachment.pk), ContentFile(data), save=False)
+    attachment.save()
+    return attachment
