@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -62,7 +64,18 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "chatbot/staff_home.html",
         {
             "stale": [(entry, department_name(entry.department)) for entry in stale],
-            "groups": groups[:50],
+            "groups": [
+                (
+                    group,
+                    urlencode(
+                        {
+                            "question": group.questions[0],
+                            "phrasings": "\n".join(group.questions[1:]),
+                        }
+                    ),
+                )
+                for group in groups[:50]
+            ],
             "handoffs": [(h, department_name(h.department)) for h in handoffs],
             "scope_all": codes is None,
         },
@@ -164,6 +177,12 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     choices = _department_choices(staff)
     if request.method != "POST":
         initial = {"department": choices[0][0]} if len(choices) == 1 else {}
+        # From a group of missed questions: the first as the question, the others as phrasings.
+        if request.GET.get("question"):
+            initial["question"] = request.GET["question"][:500]
+            initial["phrasings"] = "\n".join(
+                line[:500] for line in request.GET.get("phrasings", "").splitlines()[:50]
+            )
         return _render_edit(
             request, form=EntryForm(departments=choices, initial=initial), entry=None
         )
@@ -290,3 +309,58 @@ def _phrasing_candidates(staff: Any, question: str) -> list[tuple[Entry, str]]:
         if len(candidates) >= 8:
             break
     return candidates
+
+
+EXPORT_COLUMNS = [
+    ("key", "識別子"),
+    ("question", "質問"),
+    ("phrasings", "言い換え"),
+    ("answer", "回答"),
+    ("field", "分野"),
+    ("department", "担当課"),
+    ("language", "言語"),
+    ("status", "状態"),
+    ("reviewed_on", "最終確認日"),
+]
+
+
+@staff_required
+@require_GET
+def entry_export(request: HttpRequest) -> HttpResponse:
+    """The FAQ entries the viewer sees, as CSV (UTF-8 with BOM for Excel); phrasings one per line."""
+    codes = _department_codes(request)
+    entries = selectors.entry_list_for_staff(
+        department_codes=codes,
+        as_of=timezone.localdate(),
+        field="",
+        status="",
+        stale=False,
+        text="",
+    )
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([label for _key, label in EXPORT_COLUMNS])
+    for entry in entries:
+        writer.writerow(
+            [
+                _csv_cell(
+                    "\n".join(entry.phrasings)
+                    if key == "phrasings"
+                    else getattr(entry, key)
+                    if getattr(entry, key) is not None
+                    else ""
+                )
+                for key, _label in EXPORT_COLUMNS
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="chatbot-faq-{stamp}.csv"'
+    return response
+
+
+def _csv_cell(value: object) -> str:
+    text = str(value)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

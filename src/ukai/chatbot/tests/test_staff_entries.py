@@ -322,3 +322,26 @@ def test_approval_refreshes_the_index_on_commit(demo, public, django_capture_on_
         approval = services.entry_approve(staff=staff, draft=entry, today=timezone.localdate())
         index_refresh_on_commit(approval.changed_collection_id)
     assert DBTaskResult.objects.filter(task_path__endswith="chatbot_index_refresh").count() == 1
+
+
+def test_a_missed_question_opens_a_new_entry_prefilled(demo, public, client):
+    login(client, "manager")
+    response = client.get(
+        NEW_URL,
+        {
+            "question": "粗大ごみの手数料はいくらですか",
+            "phrasings": "粗大ごみ 料金\nそだいごみ いくら",
+        },
+    )
+    body = response.content.decode()
+    assert 'value="粗大ごみの手数料はいくらですか"' in body
+    assert "粗大ごみ 料金\nそだいごみ いくら" in body
+
+
+def test_entries_export_as_csv_for_excel(demo, public, client):
+    make_entry(public, "kaigo-csv", "kaigo-hoken", question="=介護の相談窓口はどこですか")
+    login(client, "manager")
+    response = client.get("/staff/chatbot/entries/export.csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff識別子,質問,言い換え,回答")
+    assert "'=介護の相談窓口はどこですか" in text  # not a formula in Excel
