@@ -281,9 +281,29 @@ def _refuse_controls(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+# A step carries at most one file per field of 10 MB and some text: a larger body is
+# refused from its Content-Length, before Django spools it to disk.
+MAX_STEP_BODY = 25 * 1024 * 1024
+
+
+def _refuse_huge(request: HttpRequest) -> HttpResponse | None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= MAX_STEP_BODY:
+        return None
+    return HttpResponse(
+        "送信された内容が大きすぎます（添付ファイルは1つ10 MBまでです）。ファイルを小さくしてから、もう一度お試しください。\n"
+        "The request is too large (attachments are limited to 10 MB each). Please use smaller files and try again.",
+        status=413,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
-    if request.method == "POST" and (refused := _refuse_controls(request)):
+    if request.method == "POST" and (refused := _refuse_huge(request) or _refuse_controls(request)):
         return refused
     try:
         procedure, draft, spec = _draft_or_start(request, slug)

@@ -266,3 +266,16 @@ def test_the_pdf_shows_the_drawn_signature(catalog, client):
         obj for obj in document[0].get_objects() if obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE
     ]
     assert len(images) == 1  # the signature, drawn in its row
+
+
+def test_a_huge_upload_is_refused_from_its_length_before_it_is_read(applicant):
+    response = applicant.generic(
+        "POST",
+        CONFIRM,
+        b"x" * 64,
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(2 * 1024**3),
+    )
+    assert response.status_code == 413
+    assert "大きすぎます" in response.content.decode()
+    assert not Attachment.objects.exists()
