@@ -27,6 +27,7 @@ class AudioInfo:
     format_name: str
     codec: str
     has_video: bool
+    channels: int = 1
 
 
 def _duration_of(container: av.container.InputContainer, stream: av.audio.AudioStream) -> float:
@@ -72,6 +73,7 @@ def audio_probe(path: Path, *, max_bytes: int, max_seconds: float) -> AudioInfo:
                 format_name=container.format.name,
                 codec=stream.codec_context.name,
                 has_video=bool(container.streams.video),
+                channels=stream.codec_context.layout.nb_channels or 1,
             )
             # Decode the first frames: a file with a valid header but garbage after it fails here.
             container.seek(0)

@@ -30,6 +30,21 @@ class MeetingForm(forms.Form):
         },
     )
     place = forms.CharField(label=_("場所"), max_length=200, required=False)
+    department = forms.ChoiceField(
+        label=_("担当の所属"),
+        help_text=_("この所属の職員（部の場合はその課の職員も）が見て編集できます。"),
+        error_messages={
+            "required": _("担当の所属を選んでください。"),
+            "invalid_choice": _("担当の所属は、あなたの所属から選んでください。"),
+        },
+    )
+    shared = forms.BooleanField(
+        label=_("市役所内に公開する（議会の会議のみ）"),
+        help_text=_(
+            "市役所の職員全員が会議録を読めるようにします。編集できるのは担当の所属だけです。"
+        ),
+        required=False,
+    )
     attendees = forms.CharField(
         label=_("出席者"),
         required=False,
@@ -42,6 +57,19 @@ class MeetingForm(forms.Form):
         help_text=_("1行に1件書きます（例：議案第1号 岐阜市手数料条例の一部改正について）。"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args: Any, departments: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        department: Any = self.fields["department"]
+        department.choices = departments
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("shared") and cleaned.get("body") == Meeting.Body.INTERNAL:
+            self.add_error(
+                "shared", _("市役所内に公開できるのは議会の会議（本会議・委員会）だけです。")
+            )
+        return cleaned
 
 
 class RecordingForm(forms.Form):
@@ -87,6 +115,26 @@ class SegmentForm(forms.Form):
         ]
         agenda: Any = self.fields["agenda_item"]
         agenda.choices = [("", _("（前の発言と同じ）"))] + [(i.pk, i.title) for i in agenda_items]
+
+
+class ChannelsForm(forms.Form):
+    """Which attendee speaks on each recording channel (channel 1 = left, 2 = right …)."""
+
+    def __init__(self, *args: Any, channels: int, attendees: list[Attendee], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("（割り当てない）"))] + [(a.pk, f"{a.role} {a.name}") for a in attendees]
+        names = {1: _("左"), 2: _("右")} if channels == 2 else {}
+        for channel in range(1, channels + 1):
+            label = _("チャンネル%(n)d") % {"n": channel}
+            if channel in names:
+                label = f"{label}（{names[channel]}）"
+            self.fields[f"channel_{channel}"] = forms.TypedChoiceField(
+                label=label, required=False, coerce=int, empty_value=None, choices=choices
+            )
+            self.initial.setdefault(
+                f"channel_{channel}",
+                next((a.pk for a in attendees if a.channel == channel), None),
+            )
 
 
 class StatusForm(forms.Form):

@@ -26,6 +26,12 @@ class Meeting(models.Model):
     body = models.CharField(_("会議の種類"), max_length=20, choices=Body.choices)
     held_on = models.DateField(_("開催日"))
     place = models.CharField(_("場所"), max_length=200, blank=True)
+    # The owning department (core Department.code): its staff (and a 部's staff for its 課)
+    # see and edit the meeting. Blank on meetings made before departments were required:
+    # only their creator sees those (ADR 0094).
+    department_code = models.SlugField(_("担当の所属"), max_length=50, blank=True, db_index=True)
+    # Council meetings only: every member of staff may read; only the department edits.
+    shared = models.BooleanField(_("市役所内に公開"), default=False)
     status = models.CharField(
         _("会議録の状態"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -51,6 +57,10 @@ class Meeting(models.Model):
                 condition=models.Q(editing_seconds__gte=0),
                 name="minutes_meeting_editing_nonnegative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(shared=False) | ~models.Q(body="internal"),
+                name="minutes_meeting_shared_council_only",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -62,6 +72,9 @@ class Attendee(models.Model):
     order = models.PositiveIntegerField(default=0)
     role = models.CharField(_("役職"), max_length=50)
     name = models.CharField(_("氏名"), max_length=100)
+    # The recording channel (1 = left …) of this attendee's microphone, for speaker
+    # suggestions on multi-channel recordings (ADR 0095).
+    channel = models.PositiveSmallIntegerField(_("録音のチャンネル"), null=True, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -107,6 +120,7 @@ class Recording(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     duration_seconds = models.FloatField(default=0.0)
     has_video = models.BooleanField(default=False)
+    channels = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     # Seconds of audio transcribed and saved: a retried task resumes from here.
     processed_seconds = models.FloatField(default=0.0)
@@ -172,6 +186,8 @@ class Segment(models.Model):
         verbose_name=_("議題"),
     )
     edited = models.BooleanField(default=False)
+    # Mean energy of each channel during the segment (multi-channel recordings only).
+    channel_energy = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["recording_id", "index"]

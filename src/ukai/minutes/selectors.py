@@ -6,11 +6,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from ukai.core.service import department_list, municipality_current, staff_department_ids
+
+from .channels import dominant_channel
 from .cleanup import glossary_load, written_style
 from .extraction import Finding, findings_extract, sentences
 from .models import Attendee, Meeting, Recording, Segment
@@ -18,8 +22,50 @@ from .models import Attendee, Meeting, Recording, Segment
 LOW_PROBABILITY = 0.5
 
 
-def meeting_list() -> QuerySet[Meeting]:
-    return Meeting.objects.all()
+COUNCIL_BODIES = (Meeting.Body.PLENARY, Meeting.Body.COMMITTEE)
+
+# What a member of staff may do with a meeting (meeting_access).
+EDIT = "edit"
+READ = "read"
+
+
+def staff_departments(*, staff: Any) -> list[tuple[str, str]]:
+    """``(code, name)`` of the departments whose meetings this member of staff keeps
+    (their 課 under a 部 included), in the city's order."""
+    municipality = municipality_current()
+    ids = staff_department_ids(staff=staff)
+    if municipality is None or not ids:
+        return []
+    return list(
+        department_list(municipality=municipality).filter(pk__in=ids).values_list("code", "name")
+    )
+
+
+def department_names() -> dict[str, str]:
+    municipality = municipality_current()
+    if municipality is None:
+        return {}
+    return dict(department_list(municipality=municipality).values_list("code", "name"))
+
+
+def _editable_filter(staff: Any) -> Q:
+    codes = [code for code, _name in staff_departments(staff=staff)]
+    # Meetings made before departments were required: only their creator (ADR 0094).
+    return Q(department_code__in=codes) | Q(department_code="", created_by=staff)
+
+
+def meeting_list(*, staff: Any) -> QuerySet[Meeting]:
+    """The meetings ``staff`` may read: their departments' and the council's shared ones."""
+    return Meeting.objects.filter(_editable_filter(staff) | Q(shared=True, body__in=COUNCIL_BODIES))
+
+
+def meeting_access(*, staff: Any, meeting: Meeting) -> str:
+    """``EDIT`` for the owning department, ``READ`` for a shared council meeting, else ``""``."""
+    if Meeting.objects.filter(_editable_filter(staff), pk=meeting.pk).exists():
+        return EDIT
+    if meeting.shared and meeting.body in COUNCIL_BODIES:
+        return READ
+    return ""
 
 
 def meeting_get(*, meeting_id: int) -> Meeting | None:
@@ -51,6 +97,25 @@ def recordings_active(*, meeting: Meeting) -> bool:
     return meeting.recordings.filter(
         status__in=[Recording.Status.QUEUED, Recording.Status.RUNNING]
     ).exists()
+
+
+def meeting_channels(*, meeting: Meeting) -> int:
+    """The most channels any of the meeting's recordings has (1: no suggestions)."""
+    return max((r.channels for r in meeting.recordings.all()), default=1)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    attendee: Attendee
+    channel: int
+
+
+def speaker_suggestion(segment: Segment, by_channel: dict[int, Attendee]) -> Suggestion | None:
+    """The attendee on the channel that carries clearly the most energy during ``segment``."""
+    channel = dominant_channel(segment.channel_energy or [])
+    if channel is None or channel not in by_channel:
+        return None
+    return Suggestion(attendee=by_channel[channel], channel=channel)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from ukai.core.service import audit_log
 from . import errors
 from .asr import recording_check, recording_transcribe
 from .base import Segment as AsrSegment
+from .channels import channel_blocks, span_energy
 from .models import AgendaItem, Attendee, Meeting, MinutesVersion, Recording, Segment
-from .selectors import minutes_build
+from .selectors import minutes_build, staff_departments
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,33 @@ def agenda_parse(text: str) -> list[str]:
     return [line.strip()[:300] for line in text.splitlines() if line.strip()]
 
 
+def _check_department(*, staff: Any, values: dict[str, Any], current: str = "") -> None:
+    """The department must be one of the staff member's (or stay the meeting's own)."""
+    code = values.get("department", "")
+    allowed = {code for code, _name in staff_departments(staff=staff)} | ({current} - {""})
+    if code not in allowed:
+        raise UkaiError(
+            code="minutes_department",
+            message_ja="担当の所属は、あなたの所属から選んでください。",
+            message_en="Choose one of your own departments.",
+            status=403,
+            field="department",
+        )
+    if values.get("shared") and values.get("body") == Meeting.Body.INTERNAL:
+        raise UkaiError(
+            code="minutes_shared_internal",
+            message_ja="市役所内に公開できるのは議会の会議（本会議・委員会）だけです。",
+            message_en="Only council meetings can be shared with all staff.",
+            status=422,
+            field="shared",
+        )
+
+
 @transaction.atomic
 def meeting_create(*, staff: Any, values: dict[str, Any]) -> Meeting:
-    """Create a meeting with its attendees (``役職 氏名`` lines) and agenda items (lines)."""
+    """Create a meeting of one of ``staff``'s departments with its attendees (``役職 氏名``
+    lines) and agenda items (lines)."""
+    _check_department(staff=staff, values=values)
     attendees = attendees_parse(values.get("attendees", ""))
     agenda = agenda_parse(values.get("agenda", ""))
     meeting = Meeting.objects.create(
@@ -64,6 +89,8 @@ def meeting_create(*, staff: Any, values: dict[str, Any]) -> Meeting:
         body=values["body"],
         held_on=values["held_on"],
         place=values.get("place", ""),
+        department_code=values["department"],
+        shared=bool(values.get("shared")),
         created_by=staff,
     )
     Attendee.objects.bulk_create(
@@ -105,10 +132,13 @@ def _sync_children(
 def meeting_update(*, staff: Any, meeting: Meeting, values: dict[str, Any]) -> Meeting:
     """Change a meeting; attendees and agenda items that stay keep their links to segments."""
     _ensure_editable(meeting)
+    _check_department(staff=staff, values=values, current=meeting.department_code)
     attendees = attendees_parse(values.get("attendees", ""))
     agenda = agenda_parse(values.get("agenda", ""))
     for field in ("title", "body", "held_on", "place"):
         setattr(meeting, field, values.get(field, getattr(meeting, field)))
+    meeting.department_code = values["department"]
+    meeting.shared = bool(values.get("shared"))
     meeting.save()
     _sync_children(
         list(meeting.attendees.all()),
@@ -135,6 +165,8 @@ def meeting_form_initial(*, meeting: Meeting) -> dict[str, Any]:
         "body": meeting.body,
         "held_on": meeting.held_on,
         "place": meeting.place,
+        "department": meeting.department_code,
+        "shared": meeting.shared,
         "attendees": "\n".join(f"{a.role} {a.name}" for a in meeting.attendees.all()),
         "agenda": "\n".join(i.title for i in meeting.agenda_items.all()),
     }
@@ -161,6 +193,7 @@ def recording_upload(*, staff: Any, meeting: Meeting, upload: UploadedFile[bytes
             raise
         recording.duration_seconds = info.duration
         recording.has_video = info.has_video
+        recording.channels = info.channels
         recording.save()
         audit_log(action="create", obj=recording, purpose="会議の録音の登録")
     return recording
@@ -242,6 +275,8 @@ def recording_transcribe_run(*, recording_id: int) -> Recording:
         )
         raise
     recording.refresh_from_db(fields=["processed_seconds", "progress_seconds"])
+    if recording.channels > 1:
+        segments_channel_energy(recording=recording)
     recording.status = Recording.Status.DONE
     recording.engine = transcript.engine
     recording.model_name = transcript.model
@@ -251,6 +286,51 @@ def recording_transcribe_run(*, recording_id: int) -> Recording:
     recording.finished_at = timezone.now()
     recording.save()
     return recording
+
+
+def segments_channel_energy(*, recording: Recording) -> int:
+    """Store each segment's energy per channel (for speaker suggestions); returns how many.
+
+    A failure here does not fail the transcription: the suggestions are only missing.
+    """
+    try:
+        blocks = channel_blocks(Path(recording.file.path))
+    except UkaiError as error:
+        logger.warning(
+            "channel energy failed", extra={"recording": recording.pk, "code": error.code}
+        )
+        return 0
+    segments = list(Segment.objects.filter(recording=recording))
+    for segment in segments:
+        segment.channel_energy = [
+            round(value, 8) for value in span_energy(blocks, segment.start, segment.end)
+        ]
+    Segment.objects.bulk_update(segments, ["channel_energy"], batch_size=500)
+    return len(segments)
+
+
+@transaction.atomic
+def channels_set(*, staff: Any, meeting: Meeting, mapping: dict[int, Attendee | None]) -> None:
+    """Set which attendee speaks on each recording channel (1-based); one channel each."""
+    _ensure_editable(meeting)
+    chosen = [attendee.pk for attendee in mapping.values() if attendee is not None]
+    if len(chosen) != len(set(chosen)):
+        raise UkaiError(
+            code="minutes_channel_twice",
+            message_ja="同じ出席者を2つのチャンネルに割り当てることはできません。",
+            message_en="An attendee cannot be assigned to two channels.",
+            status=422,
+        )
+    meeting.attendees.update(channel=None)
+    for channel, attendee in mapping.items():
+        if attendee is not None:
+            Attendee.objects.filter(pk=attendee.pk, meeting=meeting).update(channel=channel)
+    audit_log(
+        action="update",
+        obj=meeting,
+        fields=["channels"],
+        purpose="録音のチャンネルと発言者の対応の設定",
+    )
 
 
 def editing_record(*, meeting: Meeting, now: datetime | None = None) -> Meeting:

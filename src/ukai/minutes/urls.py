@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("<int:meeting_id>/status.json", views.recording_status, name="recording_status"),
     path("<int:meeting_id>/transcript/", views.transcript_edit, name="transcript"),
+    path("<int:meeting_id>/channels/", views.channels_update, name="channels"),
     path("<int:meeting_id>/minutes/", views.minutes_view, name="minutes"),
     path(
         "<int:meeting_id>/minutes.<str:kind>",

@@ -6,7 +6,9 @@ import mimetypes
 import re
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -21,29 +23,52 @@ from ukai.core.service import audit_log, staff_required
 from . import selectors, services
 from .errors import warning_message
 from .export import minutes_docx, minutes_pdf
-from .forms import MeetingForm, RecordingForm, SegmentForm, StatusForm
+from .forms import ChannelsForm, MeetingForm, RecordingForm, SegmentForm, StatusForm
 from .models import Meeting
 from .tasks import transcription_enqueue_on_commit
 
 
-def _meeting_or_404(meeting_id: int) -> Meeting:
+def _meeting_or_404(request: HttpRequest, meeting_id: int, *, edit: bool = False) -> Meeting:
+    """The meeting if ``request.user`` may read it (404 otherwise: its existence stays
+    private); with ``edit``, a reader from another department gets 403."""
     meeting = selectors.meeting_get(meeting_id=meeting_id)
     if meeting is None:
         raise Http404
+    access = selectors.meeting_access(staff=request.user, meeting=meeting)
+    if not access:
+        raise Http404
+    if edit and access != selectors.EDIT:
+        raise PermissionDenied
+    meeting.access = access  # type: ignore[attr-defined]
     return meeting
+
+
+def _can_edit(meeting: Meeting) -> bool:
+    return getattr(meeting, "access", "") == selectors.EDIT
 
 
 @staff_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.meeting_list(), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.meeting_list(staff=request.user), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "minutes/meeting_list.html", {"page": page})
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(
+        request.POST or None, departments=selectors.staff_departments(staff=request.user)
+    )
+    if not form.fields["department"].choices:  # type: ignore[attr-defined]
+        messages.error(
+            request,
+            _(
+                "所属が登録されていないため、会議を登録できません。管理者に所属の登録を依頼してください。"
+            ),
+        )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(staff=request.user, values=form.cleaned_data)
@@ -59,9 +84,12 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _meeting_or_404(request, meeting_id, edit=True)
+    departments = selectors.staff_departments(staff=request.user)
+    if meeting.department_code and meeting.department_code not in dict(departments):
+        departments.append((meeting.department_code, meeting.department_code))
     if request.method == "POST":
-        form = MeetingForm(request.POST)
+        form = MeetingForm(request.POST, departments=departments)
         if form.is_valid():
             try:
                 services.meeting_update(
@@ -77,7 +105,9 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 messages.success(request, _("会議の情報を変更しました。"))
                 return redirect("minutes_staff:meeting_detail", meeting_id=meeting.pk)
     else:
-        form = MeetingForm(initial=services.meeting_form_initial(meeting=meeting))
+        form = MeetingForm(
+            initial=services.meeting_form_initial(meeting=meeting), departments=departments
+        )
     return render(
         request,
         "minutes/meeting_form.html",
@@ -108,6 +138,9 @@ def _render_detail(
             "recordings": recordings,
             "active": selectors.recordings_active(meeting=meeting),
             "has_segments": selectors.segment_list(meeting=meeting).exists(),
+            "max_upload_bytes": settings.UKAI_MINUTES_MAX_UPLOAD_BYTES,
+            "can_edit": _can_edit(meeting),
+            "department": selectors.department_names().get(meeting.department_code, ""),
         },
         status=status,
     )
@@ -116,7 +149,7 @@ def _render_detail(
 @staff_required
 @require_GET
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _meeting_or_404(request, meeting_id)
     return _render_detail(request, meeting, RecordingForm())
 
 
@@ -124,7 +157,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def recording_status(request: HttpRequest, meeting_id: int) -> JsonResponse:
     """The progress bar's data, polled by progress.js while a transcription runs."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _meeting_or_404(request, meeting_id)
     recordings = [
         {
             "id": recording.pk,
@@ -142,8 +175,10 @@ def recording_status(request: HttpRequest, meeting_id: int) -> JsonResponse:
 @staff_required
 @require_POST
 def recording_upload(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _meeting_or_404(request, meeting_id, edit=True)
     form = RecordingForm(request.POST, request.FILES)
+    # The in-browser recorder (recorder.js) asks for JSON; the plain form gets pages.
+    wants_json = "application/json" in request.headers.get("Accept", "")
     if form.is_valid():
         try:
             recording = services.recording_upload(
@@ -156,19 +191,28 @@ def recording_upload(request: HttpRequest, meeting_id: int) -> HttpResponse:
             messages.success(
                 request, _("録音を受け付けました。文字起こしが終わるまでお待ちください。")
             )
-            return redirect("minutes_staff:meeting_detail", meeting_id=meeting.pk)
+            url = reverse("minutes_staff:meeting_detail", args=[meeting.pk])
+            if wants_json:
+                return JsonResponse({"recording": recording.pk, "url": url})
+            return redirect(url)
+    if wants_json:
+        return JsonResponse(
+            {"errors": [str(message) for message in form.errors.get("file", [])]}, status=400
+        )
     return _render_detail(request, meeting, form, status=400)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def transcript_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _meeting_or_404(request, meeting_id)
     attendees = list(meeting.attendees.all())
     agenda_items = list(meeting.agenda_items.all())
-    editable = meeting.status != Meeting.Status.APPROVED
+    editable = _can_edit(meeting) and meeting.status != Meeting.Status.APPROVED
     failed: dict[int, SegmentForm] = {}
     if request.method == "POST":
+        if not _can_edit(meeting):
+            raise PermissionDenied
         segment = selectors.segment_get(
             meeting=meeting, segment_id=int(request.POST.get("segment_id") or 0)
         )
@@ -180,12 +224,16 @@ def transcript_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if form.is_valid():
             by_id = {a.pk: a for a in attendees}
             items = {i.pk: i for i in agenda_items}
+            speaker = by_id.get(form.cleaned_data["speaker"] or 0)
+            accepted = request.POST.get("accept", "")
+            if accepted.isdigit() and int(accepted) in by_id:  # 「候補を採用」
+                speaker = by_id[int(accepted)]
             try:
                 services.segment_update(
                     staff=request.user,
                     segment=segment,
                     text=form.cleaned_data["text"],
-                    speaker=by_id.get(form.cleaned_data["speaker"] or 0),
+                    speaker=speaker,
                     agenda_item=items.get(form.cleaned_data["agenda_item"] or 0),
                 )
             except UkaiError as error:
@@ -197,7 +245,14 @@ def transcript_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
         failed[segment.pk] = form
     elif editable:
         services.editing_record(meeting=meeting)
-    audit_log(action="read", obj=meeting, purpose="会議録の文字起こしの確認")
+    audit_log(
+        action="read",
+        obj=meeting,
+        purpose="会議録の文字起こしの確認"
+        + ("" if _can_edit(meeting) else "（庁内公開の会議録を他の所属が閲覧）"),
+    )
+    by_channel = {a.channel: a for a in attendees if a.channel}
+    channels = selectors.meeting_channels(meeting=meeting)
     rows = []
     for segment in selectors.segment_list(meeting=meeting):
         form = failed.get(segment.pk) or SegmentForm(
@@ -210,7 +265,10 @@ def transcript_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 "agenda_item": segment.agenda_item_id,
             },
         )
-        rows.append((segment, form, selectors.segment_words(segment)))
+        suggestion = selectors.speaker_suggestion(segment, by_channel)
+        if suggestion is not None and suggestion.attendee.pk == segment.speaker_id:
+            suggestion = None
+        rows.append((segment, form, selectors.segment_words(segment), suggestion))
     return render(
         request,
         "minutes/transcript.html",
@@ -221,9 +279,39 @@ def transcript_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "has_errors": bool(failed),
             "recordings": [r for r in meeting.recordings.all() if r.status == r.Status.DONE],
             "attendees": attendees,
+            "channels_form": ChannelsForm(channels=channels, attendees=attendees)
+            if channels > 1
+            else None,
         },
         status=400 if failed else 200,
     )
+
+
+@staff_required
+@require_POST
+def channels_update(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Set the channel → attendee table that speaker suggestions use."""
+    meeting = _meeting_or_404(request, meeting_id, edit=True)
+    attendees = list(meeting.attendees.all())
+    form = ChannelsForm(
+        request.POST, channels=selectors.meeting_channels(meeting=meeting), attendees=attendees
+    )
+    url = reverse("minutes_staff:transcript", args=[meeting.pk])
+    if not form.is_valid():
+        messages.error(request, _("出席者は一覧から選んでください。"))
+        return redirect(f"{url}#channels")
+    by_id = {a.pk: a for a in attendees}
+    mapping = {
+        int(name.removeprefix("channel_")): by_id.get(value or 0)
+        for name, value in form.cleaned_data.items()
+    }
+    try:
+        services.channels_set(staff=request.user, meeting=meeting, mapping=mapping)
+    except UkaiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("チャンネルと発言者の対応を保存しました。候補が表示されます。"))
+    return redirect(f"{url}#channels")
 
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
@@ -233,6 +321,7 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 @require_GET
 def recording_audio(request: HttpRequest, meeting_id: int, recording_id: int) -> HttpResponseBase:
     """The recording for the editor's player; answers byte ranges so the player can seek."""
+    _meeting_or_404(request, meeting_id)
     recording = selectors.recording_get(recording_id=recording_id)
     if recording is None or recording.meeting_id != meeting_id:
         raise Http404
@@ -273,7 +362,7 @@ def _format_of(request: HttpRequest, meeting: Meeting) -> str:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def minutes_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _meeting_or_404(request, meeting_id, edit=request.method == "POST")
     if request.method == "POST":
         form = StatusForm(request.POST)
         if form.is_valid():
@@ -295,7 +384,12 @@ def minutes_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return redirect("minutes_staff:minutes", meeting_id=meeting.pk)
     minutes_format = _format_of(request, meeting)
     minutes = selectors.minutes_build(meeting=meeting, minutes_format=minutes_format)
-    audit_log(action="read", obj=meeting, purpose="会議録の確認")
+    audit_log(
+        action="read",
+        obj=meeting,
+        purpose="会議録の確認"
+        + ("" if _can_edit(meeting) else "（庁内公開の会議録を他の所属が閲覧）"),
+    )
     return render(
         request,
         "minutes/minutes.html",
@@ -306,6 +400,7 @@ def minutes_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "formats": Meeting.Format.choices,
             "versions": meeting.versions.order_by("-number"),
             "status_form": StatusForm(initial={"minutes_format": minutes_format}),
+            "can_edit": _can_edit(meeting),
         },
     )
 
@@ -315,7 +410,7 @@ def minutes_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def minutes_download(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
     if kind not in ("txt", "docx", "pdf"):
         raise Http404
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _meeting_or_404(request, meeting_id)
     minutes = selectors.minutes_build(meeting=meeting, minutes_format=_format_of(request, meeting))
     audit_log(action="export", obj=meeting, purpose=f"会議録のダウンロード（{kind}）")
     filename = quote(f"{meeting.title}-{meeting.held_on:%Y%m%d}.{kind}")

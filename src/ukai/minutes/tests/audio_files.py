@@ -20,25 +20,30 @@ def speech_samples(path: Path) -> np.ndarray:
 def write_audio(
     target: Path, samples: np.ndarray, *, codec: str, video: bool = False, rate: int = SAMPLE_RATE
 ) -> Path:
-    """Encode 16 kHz mono samples with PyAV (WAV, MP3, M4A/AAC, MP4 with a video track …)."""
-    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16).reshape(1, -1)
+    """Encode 16 kHz samples with PyAV (WAV, MP3, M4A/AAC, MP4 with a video track …):
+    mono from a 1-D array, one channel a row from a 2-D array."""
+    rows = samples.reshape(1, -1) if samples.ndim == 1 else samples
+    layout = {1: "mono", 2: "stereo", 4: "quad"}[rows.shape[0]]
+    pcm = (np.clip(rows, -1, 1) * 32767).astype(np.int16)
     with av.open(str(target), mode="w") as container:
         picture: Any = None
         if video:
             picture = container.add_stream("mpeg4", rate=5)
             picture.width, picture.height, picture.pix_fmt = 64, 48, "yuv420p"
-        out_rate = 44100 if codec in ("libmp3lame", "aac") else rate
-        stream: Any = container.add_stream(codec, rate=out_rate, layout="mono")
-        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+        out_rate = (
+            44100 if codec in ("libmp3lame", "aac") else 48000 if codec == "libopus" else rate
+        )
+        stream: Any = container.add_stream(codec, rate=out_rate, layout=layout)
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16p", layout=layout)
         frame.sample_rate = rate
         resampler = av.AudioResampler(
             format=stream.codec_context.format.name if stream.codec_context.format else "s16",
-            layout="mono",
+            layout=layout,
             rate=out_rate,
             frame_size=stream.codec_context.frame_size or None,
         )
         if picture is not None:
-            seconds = len(samples) / rate
+            seconds = rows.shape[1] / rate
             for index in range(int(seconds * 5)):
                 image = av.VideoFrame.from_ndarray(
                     np.full((48, 64, 3), index * 10 % 255, dtype=np.uint8), format="rgb24"

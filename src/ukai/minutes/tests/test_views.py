@@ -9,25 +9,24 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
 from ukai.core.testing.staff import staff_client_login
 from ukai.minutes import service, services
+from ukai.minutes.evaluation import character_error_rate
 from ukai.minutes.models import Meeting, MinutesVersion, Recording, Segment
 
 from .audio_files import FIXTURES, speech_samples, write_audio
+from .conftest import staff_member
 
 URL = "/staff/minutes/"
 
 
 @pytest.fixture
 def staff(db):
-    return get_user_model().objects.create_user(
-        username="minutes-staff", password="x" * 20, role="department"
-    )
+    return staff_member("minutes-staff", "somu")
 
 
 @pytest.fixture
@@ -36,16 +35,18 @@ def signed_in(client, staff):
     return client
 
 
-def _meeting(staff) -> Meeting:
+def _meeting(staff, **values) -> Meeting:
     return services.meeting_create(
         staff=staff,
         values={
+            "department": "somu",
             "title": "第3回 総務委員会",
             "body": "committee",
             "held_on": date(2025, 9, 12),
             "place": "第1委員会室",
             "attendees": "委員長 山田 太郎\n市長 岐阜 次郎\n委員 鈴木 一郎",
             "agenda": "議案第1号 手数料条例の一部改正について\n請願第2号 防災無線について",
+            **values,
         },
     )
 
@@ -70,6 +71,7 @@ def test_a_meeting_is_created_with_attendees_and_agenda(signed_in):
             "place": "本庁舎 5階",
             "attendees": "議長 山田 太郎\n部長　長良 三郎",
             "agenda": "DX推進計画について",
+            "department": "somu",
         },
     )
     assert response.status_code == 302
@@ -92,6 +94,7 @@ def test_a_wrong_attendee_line_is_explained_and_the_input_kept(signed_in):
             "body": "committee",
             "held_on": "2025-04-10",
             "attendees": "山田太郎",
+            "department": "somu",
         },
     )
     assert response.status_code == 400
@@ -119,9 +122,7 @@ def _council_recording(tmp_path, speech) -> bytes:
 
 @pytest.mark.django_db(transaction=True)
 def test_upload_transcribe_correct_and_read_the_minutes(client, tmp_path, speech):
-    staff = get_user_model().objects.create_user(
-        username="clerk", password="x" * 20, role="department"
-    )
+    staff = staff_member("clerk", "somu")
     staff_client_login(client, staff)
     meeting = _meeting(staff)
     upload = SimpleUploadedFile("council.m4a", _council_recording(tmp_path, speech), "audio/mp4")
@@ -221,9 +222,7 @@ def test_upload_transcribe_correct_and_read_the_minutes(client, tmp_path, speech
 
 @pytest.mark.django_db(transaction=True)
 def test_a_recording_damaged_after_upload_fails_with_a_message_on_the_page(client):
-    staff = get_user_model().objects.create_user(
-        username="clerk2", password="x" * 20, role="department"
-    )
+    staff = staff_member("clerk2", "somu")
     staff_client_login(client, staff)
     meeting = _meeting(staff)
     data = (FIXTURES / "speech-01.ogg").read_bytes()
@@ -281,7 +280,7 @@ def test_a_crashed_transcription_resumes_after_the_saved_chunks(settings, speech
     from ukai.minutes.contrib.faster_whisper import FasterWhisperEngine
 
     settings.UKAI_ENGINES = {"asr": [{"engine": "faster-whisper", "options": {"chunk_seconds": 3}}]}
-    staff = get_user_model().objects.create_user(username="clerk3", password="x" * 20)
+    staff = staff_member("clerk3", "somu")
     meeting = _meeting(staff)
     data = (FIXTURES / "speech-07.ogg").read_bytes()  # 6.6 s: two chunks
     recording = services.recording_upload(
@@ -339,6 +338,7 @@ def test_editing_a_meeting_keeps_the_speakers_who_stay(signed_in, staff):
             "held_on": "2025-09-12",
             "attendees": "市長 岐阜 次郎\n委員 鈴木 一郎\n部長 長良 三郎",
             "agenda": "議案第1号 手数料条例の一部改正について",
+            "department": "somu",
         },
     )
     assert response.status_code == 302
@@ -356,3 +356,42 @@ def test_editing_a_meeting_keeps_the_speakers_who_stay(signed_in, staff):
     assert meeting.agenda_items.count() == 1
     page = signed_in.get(f"{URL}{meeting.pk}/edit/").content.decode()
     assert "部長 長良 三郎" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_browser_recording_in_webm_is_accepted_as_json_and_transcribed(client, tmp_path, speech):
+    """What recorder.js sends: WebM/Opus from MediaRecorder, posted with Accept: JSON."""
+    staff = staff_member("clerk3", "somu")
+    staff_client_login(client, staff)
+    meeting = _meeting(staff)
+    webm = write_audio(
+        tmp_path / "recording.webm", speech_samples(speech[2]["file"]), codec="libopus"
+    )
+    response = client.post(
+        f"{URL}{meeting.pk}/recordings/",
+        {
+            "file": SimpleUploadedFile(
+                "recording-20250912-1000.webm", webm.read_bytes(), "audio/webm"
+            )
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["url"] == f"{URL}{meeting.pk}/"
+    assert "録音を受け付けました" in client.get(response.json()["url"]).content.decode()
+    _run_worker()
+    recording = Recording.objects.get()
+    assert recording.status == Recording.Status.DONE, recording.error_ja
+    assert 4 < recording.duration_seconds < 6
+    said = "".join(Segment.objects.values_list("text", flat=True))
+    assert "決定しました" in said
+    assert character_error_rate(speech[2]["text"], said) < 0.5
+
+    refused = client.post(
+        f"{URL}{meeting.pk}/recordings/",
+        {"file": SimpleUploadedFile("recording.webm", b"\x1aE\xdf\xa3" + b"\x00" * 500)},
+        HTTP_ACCEPT="application/json",
+    )
+    assert refused.status_code == 400
+    assert "音声として読み取れないファイルです" in refused.json()["errors"][0]
+    assert Recording.objects.count() == 1

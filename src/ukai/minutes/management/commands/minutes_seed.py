@@ -15,6 +15,9 @@ from django.db import transaction
 from ukai.minutes.models import AgendaItem, Attendee, Meeting
 
 TITLE = "令和7年 第3回 総務委員会（デモ）"
+# The demo manager's department (core's demo data), so signing in as ``manager`` can edit
+# it; shared with all staff, as council minutes are (ADR 0094).
+DEPARTMENT = "kaigo-hoken"
 ATTENDEES = (
     ("委員長", "山田 太郎"),
     ("副委員長", "佐藤 花子"),
@@ -40,8 +43,14 @@ class Command(BaseCommand):
                 "body": Meeting.Body.COMMITTEE,
                 "held_on": date(2025, 9, 12),
                 "place": "岐阜市役所 第1委員会室",
+                "department_code": DEPARTMENT,
+                "shared": True,
             },
         )
+        if not meeting.department_code:  # seeded before meetings had departments
+            meeting.department_code = DEPARTMENT
+            meeting.shared = True
+            meeting.save(update_fields=["department_code", "shared"])
         if created:
             Attendee.objects.bulk_create(
                 Attendee(meeting=meeting, order=i, role=role, name=name)

@@ -71,6 +71,11 @@
         select.selectedIndex = index;
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
+    } else if (event.code === "KeyA") {
+      var accept = segment.querySelector("button.segment__accept");
+      if (!accept || !form) { return; }
+      event.preventDefault();
+      form.requestSubmit(accept);  // one key: take the suggested speaker and save
     } else if (event.code === "KeyP") {
       var audio = players[segment.getAttribute("data-recording")];
       if (!audio) { return; }
