@@ -3,7 +3,7 @@
 # name them and stop.
 set -euo pipefail
 
-packages=(chromium fonts-ipaexfont fonts-noto-cjk postgresql gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+packages=(chromium fonts-ipaexfont fonts-noto-cjk postgresql gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert)
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

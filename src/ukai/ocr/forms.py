@@ -79,3 +79,32 @@ class TemplateEditForm(forms.Form):
             raise forms.ValidationError(
                 gettext("JSONとして読めません（%(line)s行目）。") % {"line": exc.lineno}
             ) from exc
+
+
+class PipelineForm(forms.Form):
+    """A pipeline's definition in the import format (the editor and the import are one check)."""
+
+    definition = forms.CharField(
+        label=_("自動処理の定義（JSON）"),
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false", "class": "code"}),
+        help_text=_(
+            'name, title, template, source（"inbox" または {"folder": "/パス"}）, schedule'
+            '（"on_demand" または {"every_minutes": 分}）, after_verification'
+            "（file_cases, export_csv）, notify（メールアドレスの一覧）, department。"
+        ),
+    )
+
+    def clean_definition(self) -> Any:
+        try:
+            return json.loads(self.cleaned_data["definition"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                gettext("JSONとして読めません（%(line)s行目）。") % {"line": exc.lineno}
+            ) from exc
+
+
+class InboxForm(forms.Form):
+    upload = forms.FileField(
+        label=_("受付箱に入れるファイル"),
+        help_text=_("PDF、TIFF、JPEG、PNG、またはそれらのZIP。次の実行で読み取ります。"),
+    )

@@ -50,6 +50,8 @@ class TemplateZone(models.Model):
     height = models.PositiveIntegerField()
     validation = models.JSONField(_("検証ルール"), default=dict, blank=True)
     always_review = models.BooleanField(_("常に確認する"), default=False)
+    # Critical fields: the verification page asks for the value a second time, blind.
+    double_entry = models.BooleanField(_("二重入力"), default=False)
     # Where a verified value goes: a field of a procedure's form (procedures module).
     procedure_slug = models.SlugField(_("手続"), max_length=80, blank=True)
     # A key of the procedure's form, or "name_field.name" / "name_field.kana" for a part of a name.
@@ -105,6 +107,10 @@ class ReadingJob(models.Model):
     error_en = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The pipeline run that took this file from its source (none for a staff upload).
+    pipeline_run = models.ForeignKey(
+        "PipelineRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
     )
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -189,3 +195,102 @@ class PageField(PersonalData, models.Model):
 
     def as_row(self) -> dict[str, Any]:
         return {"name": self.zone.name, "value": self.value}
+
+
+class Pipeline(models.Model):
+    """A declarative RPA pipeline: take files from a source, read them, and once staff have
+    verified the pages, file them as cases and/or export CSV, then notify (docs/adr/0085)."""
+
+    class Source(models.TextChoices):
+        INBOX = "inbox", _("アップロード受付箱")
+        FOLDER = "folder", _("監視フォルダ")
+
+    name = models.SlugField(_("識別名"), max_length=80, unique=True)
+    title = models.CharField(_("名称"), max_length=200)
+    template = models.ForeignKey(FormTemplate, on_delete=models.PROTECT, related_name="pipelines")
+    source = models.CharField(_("取込元"), max_length=10, choices=Source.choices)
+    folder = models.CharField(_("監視フォルダ"), max_length=500, blank=True)
+    # 0: on demand only.
+    every_minutes = models.PositiveIntegerField(_("実行間隔（分）"), default=0)
+    file_cases = models.BooleanField(_("手続の申請として登録"), default=False)
+    export_folder = models.CharField(_("CSVの出力先フォルダ"), max_length=500, blank=True)
+    export_encoding = models.CharField(_("CSVの文字コード"), max_length=10, default="utf-8-sig")
+    notify = models.JSONField(_("通知先メールアドレス"), default=list, blank=True)
+    # The department whose 所属長 may edit it (ICT staff edit every pipeline).
+    department_code = models.SlugField(_("所属コード"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("有効"), default=True)
+    next_run_at = models.DateTimeField(_("次回実行"), null=True, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("自動処理（RPA）")
+        verbose_name_plural = _("自動処理（RPA）")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PipelineRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("実行中")
+        WAITING = "waiting", _("確認待ち")
+        DONE = "done", _("完了")
+        EMPTY = "empty", _("新しいファイルなし")
+        FAILED = "failed", _("失敗あり")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("定期実行")
+        MANUAL = "manual", _("手動実行")
+
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="runs")
+    trigger = models.CharField(_("契機"), max_length=10, choices=Trigger.choices)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    started_at = models.DateTimeField(_("開始"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("終了"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("自動処理の実行")
+        verbose_name_plural = _("自動処理の実行")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pipeline.name} #{self.pk}"
+
+
+class PipelineStep(models.Model):
+    class Kind(models.TextChoices):
+        COLLECT = "collect", _("ファイルの取込")
+        READ = "read", _("読取")
+        FILE_CASES = "file_cases", _("申請として登録")
+        EXPORT_CSV = "export_csv", _("CSV出力")
+        NOTIFY = "notify", _("メール通知")
+
+    class Status(models.TextChoices):
+        OK = "ok", _("成功")
+        FAILED = "failed", _("失敗")
+        RETRYING = "retrying", _("再試行待ち")
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("手順"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("結果"), max_length=10, choices=Status.choices)
+    started_at = models.DateTimeField(_("開始"))
+    seconds = models.FloatField(_("所要時間（秒）"), default=0.0)
+    detail = models.TextField(_("内容"), blank=True)
+    error_ja = models.TextField(blank=True)
+    error_en = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(_("試行回数"), default=1)
+
+    class Meta:
+        verbose_name = _("自動処理の手順")
+        verbose_name_plural = _("自動処理の手順")
+        ordering = ["run", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "kind"], name="ocr_step_once_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.kind}"

@@ -202,6 +202,13 @@ def template_file_check(definition: Any, *, base_dir: Path) -> TemplateFile:
                 problems.append(
                     f"{where}.validation.pattern: 正規表現が正しくありません / invalid regular expression"
                 )
+        double = zone.get("double_entry", False)
+        if not isinstance(double, bool):
+            problems.append(f"{where}.double_entry: true か false / true or false")
+        elif double and zone.get("type") in MARK_TYPES:
+            problems.append(
+                f"{where}.double_entry: チェック欄と印には使えません / not for a checkbox or seal"
+            )
         mapping = zone.get("mapping")
         if mapping is not None and (
             not isinstance(mapping, dict)
@@ -269,6 +276,7 @@ def template_import(*, checked: TemplateFile) -> tuple[FormTemplate, bool]:
                 height=zone["box"][3],
                 validation=zone.get("validation", {}),
                 always_review=bool(zone.get("always_review", False)),
+                double_entry=zone.get("double_entry", False) is True,
                 procedure_slug=(zone.get("mapping") or {}).get("procedure", ""),
                 procedure_field=(zone.get("mapping") or {}).get("field", ""),
                 procedure_value=(zone.get("mapping") or {}).get("value"),
@@ -324,6 +332,8 @@ def template_zones_for_editor(template: FormTemplate) -> list[dict[str, Any]]:
             entry["validation"] = zone.validation
         if zone.always_review:
             entry["always_review"] = True
+        if zone.double_entry:
+            entry["double_entry"] = True
         if zone.procedure_slug:
             entry["mapping"] = {"procedure": zone.procedure_slug, "field": zone.procedure_field}
             if zone.procedure_value is not None:
@@ -576,12 +586,32 @@ class VerifyResult:
     errors: dict[str, tuple[str, str]]  # zone name -> (Japanese, English)
     values: dict[str, str]
     corrected: int = 0
+    # Critical fields: typed once, then asked for again (``second_entry``) before anything is stored.
+    needs_second_entry: bool = False
+    double_entry: int = 0
+
+
+SECOND_ENTRY_MISMATCH = (
+    "1回目と2回目の入力が一致しません。画像を見て正しい値を入力してください。",
+    "The first and second entries differ; check the image and enter the right value.",
+)
 
 
 def page_verify(
-    *, page: ScanPage, values: dict[str, str], active_seconds: float, staff: Any
+    *,
+    page: ScanPage,
+    values: dict[str, str],
+    active_seconds: float,
+    staff: Any,
+    second_entry: dict[str, str] | None = None,
 ) -> VerifyResult:
-    """Confirm a page's values; every field must pass its type and rules. Corrections are audited."""
+    """Confirm a page's values; every field must pass its type and rules. Corrections are audited.
+
+    A zone marked ``double_entry`` must be typed twice: without ``second_entry`` a page that
+    passes its checks returns ``needs_second_entry`` and stores nothing; with it, each such
+    field's second value (typed blind) must equal the first, or the field is in error and the
+    mismatch is audited (docs/adr/0087).
+    """
     if page.status != ScanPage.Status.READ:
         raise UkaiError(
             code="ocr_page_not_open",
@@ -601,6 +631,30 @@ def page_verify(
         if not check.valid:
             errors[field.zone.name] = (check.message_ja, check.message_en)
     seconds = max(0.0, min(float(active_seconds), MAX_ACTIVE_SECONDS_PER_VISIT))
+    double = [
+        field
+        for field in fields
+        if field.zone.double_entry and field.zone.field_type not in MARK_TYPES
+    ]
+    if double and not errors and second_entry is None:
+        ScanPage.objects.filter(pk=page.pk).update(active_seconds=F("active_seconds") + seconds)
+        return VerifyResult(
+            page=page, errors={}, values=cleaned, needs_second_entry=True, double_entry=len(double)
+        )
+    if double and not errors and second_entry is not None:
+        for field in double:
+            name = field.zone.name
+            typed = second_entry.get(name, "")
+            again = field_check(field.zone.field_type, typed, field.zone.validation)
+            if (again.value if again.valid else typed) != cleaned[name]:
+                errors[name] = SECOND_ENTRY_MISMATCH
+        if errors:
+            audit_log(
+                action="update",
+                obj=page,
+                fields=sorted(errors),
+                purpose="二重入力の不一致（保存せず入力し直し）",
+            )
     if errors:
         # Time spent on a refused attempt still counts towards the page.
         ScanPage.objects.filter(pk=page.pk).update(active_seconds=F("active_seconds") + seconds)
@@ -631,8 +685,15 @@ def page_verify(
         page.verified_at = timezone.now()
         page.active_seconds = page.active_seconds + seconds
         page.save(update_fields=["status", "verified_by", "verified_at", "active_seconds"])
-        audit_log(action="verify", obj=page, purpose="帳票の読取結果の確認")
-    return VerifyResult(page=page, errors={}, values=cleaned, corrected=corrected)
+        audit_log(
+            action="verify",
+            obj=page,
+            purpose="帳票の読取結果の確認"
+            + (f"（二重入力{len(double)}項目一致）" if double else ""),
+        )
+    return VerifyResult(
+        page=page, errors={}, values=cleaned, corrected=corrected, double_entry=len(double)
+    )
 
 
 # --- output ------------------------------------------------------------------------------
@@ -640,8 +701,11 @@ def page_verify(
 CSV_ENCODINGS = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp932": "Shift_JIS (CP932)"}
 
 
-def template_csv_export(*, template: FormTemplate, encoding: str = "utf-8-sig") -> bytes:
-    """Verified pages of a template as CSV rows for a core system; the export is audited."""
+def template_csv_export(
+    *, template: FormTemplate, encoding: str = "utf-8-sig", run_id: int | None = None
+) -> bytes:
+    """Verified pages of a template (or of one pipeline run) as CSV rows for a core system;
+    the export is audited."""
     if encoding not in CSV_ENCODINGS:
         raise UkaiError(
             code="ocr_csv_encoding",
@@ -651,6 +715,7 @@ def template_csv_export(*, template: FormTemplate, encoding: str = "utf-8-sig") 
     zones = list(template.zones.all())
     pages = (
         ScanPage.objects.filter(job__template=template, status=ScanPage.Status.VERIFIED)
+        .filter(**({"job__pipeline_run_id": run_id} if run_id is not None else {}))
         .select_related("job")
         .prefetch_related("fields__zone")
         .order_by("verified_at", "pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views
+from . import pipeline_views, staff_views
 
 app_name = "ocr_staff"
 
@@ -18,4 +18,9 @@ urlpatterns = [
     path("templates/<slug:name>/blank.png", staff_views.template_blank, name="blank"),
     path("templates/<slug:name>/preview.png", staff_views.template_preview, name="preview"),
     path("templates/<slug:name>/export.csv", staff_views.template_export_csv, name="export"),
+    path("pipelines/", pipeline_views.pipeline_home, name="pipelines"),
+    path("pipelines/<slug:name>/", pipeline_views.pipeline_detail, name="pipeline"),
+    path("pipelines/<slug:name>/run/", pipeline_views.pipeline_run_now, name="pipeline_run"),
+    path("pipelines/<slug:name>/inbox/", pipeline_views.pipeline_inbox, name="pipeline_inbox"),
+    path("pipeline-steps/<int:step_id>/retry/", pipeline_views.step_retry, name="step_retry"),
 ]

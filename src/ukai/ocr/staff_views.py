@@ -23,9 +23,10 @@ from . import selectors, services
 from .fieldtypes import FIELD_TYPES, MARK_TYPES
 from .forms import ExportForm, TemplateEditForm, UploadForm
 from .models import FormTemplate, ReadingJob, ScanPage, TemplateZone
-from .tasks import job_read_on_commit
+from .tasks import job_read_on_commit, pipeline_finish_on_commit
 
 _SIGNER = signing.TimestampSigner(salt="ukai.ocr.page-opened")
+_ENTRY_SIGNER = signing.TimestampSigner(salt="ukai.ocr.first-entry")
 ZONE_IMAGE_MARGIN = 12
 ZONE_IMAGE_MAX_WIDTH = 720
 
@@ -145,19 +146,45 @@ def page_verify(request: HttpRequest, page_id: int) -> HttpResponse:
     errors: dict[str, tuple[str, str]] = {}
     typed: dict[str, str] = {}
     if request.method == "POST":
-        typed = {
-            field.zone.name: request.POST.get(f"f_{field.zone.name}", "")
-            for field in fields
-            if field.zone.field_type not in MARK_TYPES or request.POST.get(f"f_{field.zone.name}")
-        }
+        second: dict[str, str] | None = None
+        if request.POST.get("phase") == "second":
+            # The second entry of the critical fields: the first values come back signed.
+            try:
+                typed = _ENTRY_SIGNER.unsign_object(
+                    request.POST.get("entry", ""), max_age=24 * 3600
+                )
+            except (signing.BadSignature, ValueError):
+                messages.error(request, _("入力の有効期限が切れました。もう一度入力してください。"))
+                return redirect("ocr_staff:page", page_id=page.pk)
+            second = {
+                field.zone.name: request.POST.get(f"c_{field.zone.name}", "")
+                for field in fields
+                if field.zone.double_entry
+            }
+        else:
+            typed = {
+                field.zone.name: request.POST.get(f"f_{field.zone.name}", "")
+                for field in fields
+                if field.zone.field_type not in MARK_TYPES
+                or request.POST.get(f"f_{field.zone.name}")
+            }
         try:
             result = services.page_verify(
-                page=page, values=typed, active_seconds=_active_seconds(request), staff=request.user
+                page=page,
+                values=typed,
+                active_seconds=_active_seconds(request),
+                staff=request.user,
+                second_entry=second,
             )
         except UkaiError as error:
             messages.error(request, error.message)
             return redirect("ocr_staff:job", job_id=page.job_id)
+        if result.needs_second_entry:
+            return _second_entry(request, page, fields, typed)
         if not result.errors:
+            if page.job.pipeline_run_id:
+                # The run's after-verification steps, once its last page is verified.
+                pipeline_finish_on_commit(page.job.pipeline_run_id)
             messages.success(
                 request,
                 _("ページ%(number)sを確認済みにしました（修正%(count)s件）。")
@@ -204,6 +231,40 @@ def page_verify(request: HttpRequest, page_id: int) -> HttpResponse:
             "mapped_procedure": _mapped_procedure_name(page),
         },
         status=422 if errors else 200,
+    )
+
+
+def _second_entry(
+    request: HttpRequest, page: ScanPage, fields: Any, typed: dict[str, str]
+) -> HttpResponse:
+    """Ask for the critical fields again, blank: neither the first entry nor the reading shown."""
+    rows = [
+        {
+            "field": field,
+            "zone": field.zone,
+            "input_name": f"c_{field.zone.name}",
+            "value": "",
+            "is_mark": False,
+            "error": "",
+            "needs_review": True,
+        }
+        for field in fields
+        if field.zone.double_entry and field.zone.field_type not in MARK_TYPES
+    ]
+    return render(
+        request,
+        "ocr/staff_page.html",
+        {
+            "page": page,
+            "job": page.job,
+            "rows": rows,
+            "errors": [],
+            "opened": _opened_token(),
+            "editable": True,
+            "manual": page.job.mode == ReadingJob.Mode.MANUAL,
+            "second_entry": True,
+            "entry": _ENTRY_SIGNER.sign_object(typed, compress=True),
+        },
     )
 
 

@@ -269,6 +269,14 @@ UKAI_OCR_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 UKAI_OCR_MAX_PAGES = 200
 UKAI_OCR_REVIEW_BELOW = 0.95
 UKAI_OCR_CACHE_DIR = DATA_DIR / "cache" / "ocr"
+# OCR pipelines (RPA): the folders a pipeline may watch or export to (and its inbox under the
+# first), and how long a file must stay unchanged before a run takes it.
+UKAI_OCR_PIPELINE_ROOTS = [DATA_DIR / "ocr" / "pipelines"]
+UKAI_OCR_PIPELINE_SETTLE_SECONDS = 10
+# Full-page OCR (OCRmyPDF + Tesseract): languages, processes, and the time allowed per page.
+UKAI_OCR_PDF_LANGUAGES = ["jpn"]
+UKAI_OCR_PDF_JOBS = 1
+UKAI_OCR_PDF_SECONDS_PER_PAGE = 60
 
 NINJA_PAGINATION_PER_PAGE = UKAI_API_PAGE_SIZE
 NINJA_PAGINATION_MAX_LIMIT = UKAI_API_MAX_PAGE_SIZE

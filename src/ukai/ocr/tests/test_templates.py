@@ -21,7 +21,10 @@ def test_import_creates_the_template_with_zones_and_mappings(template_folder, ca
     name = template.zones.get(name="applicant_name")
     assert name.field_type == "name"
     assert name.needs_review_always
-    assert (name.procedure_slug, name.procedure_field) == ("juminhyo-utsushi", "requester_name.name")
+    assert (name.procedure_slug, name.procedure_field) == (
+        "juminhyo-utsushi",
+        "requester_name.name",
+    )
     assert "created" in capsys.readouterr().out
 
 
