@@ -31,14 +31,16 @@ TICK = tasks.ocr_pipeline_tick.module_path
 @pytest.fixture
 def roots(tmp_path: Path, settings) -> Path:
     settings.UKAI_OCR_PIPELINE_ROOTS = [tmp_path]
-    settings.UKAI_OCR_PIPELINE_SETTLE_SECONDS = 5
+    # Long enough that a file written during the test never counts as settled, however slow
+    # the machine (the demo's own tasks run first in the worker); "old" files are older.
+    settings.UKAI_OCR_PIPELINE_SETTLE_SECONDS = 1800
     return tmp_path
 
 
 def write_old(path: Path, data: bytes) -> None:
     """A file written a while ago (whole)."""
     path.write_bytes(data)
-    past = time.time() - 60
+    past = time.time() - 7200
     os.utime(path, (past, past))
 
 
@@ -96,7 +98,7 @@ def test_a_watched_folder_is_read_once_filed_exported_and_notified(client, templ
     # Still being written: its size and time change as the scanner writes it.
     (watched / "late.zip").write_bytes(sample_zip(62)[:5000])
     (watched / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
-    os.utime(watched / "broken.pdf", (time.time() - 60, time.time() - 60))
+    os.utime(watched / "broken.pdf", (time.time() - 7200, time.time() - 7200))
 
     pipeline, created = pipelines.pipeline_import(definition=definition(roots))
     assert created
