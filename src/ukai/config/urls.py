@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/minutes/", include("ukai.minutes.urls")),
     path("staff/ocr/", include("ukai.ocr.staff_urls")),
     path("staff/procedures/", include("ukai.procedures.staff_urls")),
+    path("staff/residents/", include("ukai.residents.staff_urls")),
     path("", include("ukai.core.urls")),
 ]
 

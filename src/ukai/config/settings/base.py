@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ukai.chatbot",
     "ukai.ocr",
     "ukai.minutes",
+    "ukai.residents",
 ]
 
 MIDDLEWARE = [
