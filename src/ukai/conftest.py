@@ -9,7 +9,13 @@ from hypothesis import settings
 
 from ukai.core.testing.browser import browser, browser_context, browser_page
 
-__all__ = ["browser", "browser_context", "browser_page", "fresh_municipality_cache"]
+__all__ = [
+    "browser",
+    "browser_context",
+    "browser_page",
+    "default_language",
+    "fresh_municipality_cache",
+]
 
 # Property tests check behaviour, not speed: on a busy 2-core CI machine a
 # per-example deadline only produces flaky failures.
@@ -25,3 +31,15 @@ def fresh_municipality_cache() -> Iterator[None]:
     municipality_cache_clear()
     yield
     municipality_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in Japanese: a request in English (LocaleMiddleware) leaves its language
+    active in the thread, which made later tests' labels English depending on the order."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

@@ -141,3 +141,12 @@ def staff_client(db: Any) -> Any:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _japanese() -> Any:
+    """Labels are asserted in Japanese, whatever language an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("ja"):
+        yield
