@@ -22,6 +22,7 @@ from ukai.core.service import (
     audit_log,
     department_list,
     municipality_current,
+    spreadsheet_cell,
     staff_required,
 )
 
@@ -344,7 +345,7 @@ def entry_export(request: HttpRequest) -> HttpResponse:
     for entry in entries:
         writer.writerow(
             [
-                _csv_cell(
+                spreadsheet_cell(
                     "\n".join(entry.phrasings)
                     if key == "phrasings"
                     else getattr(entry, key)
@@ -358,9 +359,3 @@ def entry_export(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="chatbot-faq-{stamp}.csv"'
     return response
-
-
-def _csv_cell(value: object) -> str:
-    text = str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

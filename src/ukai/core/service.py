@@ -25,6 +25,7 @@ from .selectors import (
     staff_department_ids,
     staff_from_api_token,
 )
+from .spreadsheet import spreadsheet_cell
 from .staff_auth import staff_required
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "department_list",
     "department_tree",
     "municipality_current",
+    "spreadsheet_cell",
     "staff_can_administer",
     "staff_can_read_audit_log",
     "staff_can_see_personal_data",

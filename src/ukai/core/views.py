@@ -40,6 +40,7 @@ from .forms import (
     TotpTokenForm,
 )
 from .models import AuditEvent, Staff
+from .spreadsheet import spreadsheet_cell
 from .staff_auth import staff_required
 
 PAGE_SIZE = 50
@@ -403,32 +404,23 @@ class _Echo:
         return value
 
 
-def _csv_cell(value: object) -> str:
-    # A cell that starts like a formula would run in Excel (CSV injection):
-    # typed-in user names reach the log through failed sign-ins.
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _audit_csv_rows(events: Any) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(_CSV_HEADER)
     for event in events.iterator(chunk_size=2000):
         yield writer.writerow(
             [
-                _csv_cell(timezone.localtime(event.at).isoformat(timespec="seconds")),
-                _csv_cell(event.actor_username),
-                _csv_cell(event.actor_role),
-                _csv_cell(event.action),
-                _csv_cell(event.object_type),
-                _csv_cell(event.object_id),
-                _csv_cell(event.object_repr),
-                _csv_cell(" ".join(event.fields or [])),
-                _csv_cell(event.purpose),
-                _csv_cell(event.ip_address),
-                _csv_cell(event.request_id),
+                spreadsheet_cell(timezone.localtime(event.at).isoformat(timespec="seconds")),
+                spreadsheet_cell(event.actor_username),
+                spreadsheet_cell(event.actor_role),
+                spreadsheet_cell(event.action),
+                spreadsheet_cell(event.object_type),
+                spreadsheet_cell(event.object_id),
+                spreadsheet_cell(event.object_repr),
+                spreadsheet_cell(" ".join(event.fields or [])),
+                spreadsheet_cell(event.purpose),
+                spreadsheet_cell(event.ip_address),
+                spreadsheet_cell(event.request_id),
             ]
         )
 

@@ -24,6 +24,7 @@ from ukai.core.service import (
     audit_log,
     department_list,
     municipality_current,
+    spreadsheet_cell,
     staff_required,
 )
 
@@ -373,8 +374,4 @@ def _cell(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return "1" if value else "0"
-    text = str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
+    return spreadsheet_cell(value)
