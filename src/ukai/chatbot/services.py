@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,9 +27,8 @@ from ukai.core.errors import UkaiError
 from ukai.core.service import (
     Role,
     audit_log,
-    department_list,
-    municipality_current,
-    staff_department_ids,
+    rate_limit_count,
+    staff_department_codes,
 )
 
 from . import selectors
@@ -402,20 +400,9 @@ def question_check(question: str) -> str:
 
 
 def client_rate_limit(*, client_address: str) -> None:
-    """Count one question from this client; UkaiError 429 beyond the limit per minute.
-
-    The count lives in the cache (never the database) under a hash of the address.
-    """
+    """Count one question from this client; UkaiError 429 beyond the limit per minute."""
     limit = int(getattr(settings, "UKAI_CHATBOT_RATE_LIMIT", 30))
-    window = int(time.time() // 60)
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address}".encode()).hexdigest()[:24]
-    key = f"chatbot:rate:{digest}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
+    count = rate_limit_count(scope="chatbot", client_address=client_address, window_seconds=60)
     if count > limit:
         raise UkaiError(
             code="rate_limited",
@@ -644,17 +631,6 @@ ENTRY_EDITABLE_FIELDS = (
 )
 # Who edit and approve every department's entries.
 _ALL_DEPARTMENTS_ROLES = {Role.ADMIN, Role.ICT}
-
-
-def staff_department_codes(*, staff: Any) -> set[str]:
-    """Codes of the departments the staff member belongs to (課 under their 部 included)."""
-    municipality = municipality_current()
-    ids = staff_department_ids(staff=staff)
-    if municipality is None or not ids:
-        return set()
-    return set(
-        department_list(municipality=municipality).filter(pk__in=ids).values_list("code", flat=True)
-    )
 
 
 def staff_edits_all_entries(*, staff: Any) -> bool:

@@ -23,6 +23,7 @@ from ukai.core.service import (
     department_list,
     municipality_current,
     spreadsheet_cell,
+    staff_department_codes,
     staff_required,
 )
 
@@ -41,7 +42,7 @@ def _department_codes(request: HttpRequest) -> set[str] | None:
     staff: Any = request.user
     if services.staff_edits_all_entries(staff=staff):
         return None
-    return services.staff_department_codes(staff=staff) or None
+    return staff_department_codes(staff=staff) or None
 
 
 @staff_required

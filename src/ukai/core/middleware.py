@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from . import metrics
 from .context import ActorContext, actor_current, actor_reset, actor_set
 from .errors import problem_response
+from .validators import CONTROL_CHARACTERS
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -79,24 +80,18 @@ class MetricsMiddleware:
         return response
 
 
-# Characters no text in Ukai may contain: NUL breaks PostgreSQL text columns and
-# C libraries; the other C0 controls (tab, newline and carriage return aside)
-# only ever arrive from binary data pasted into a text field.
-_FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _has_forbidden_controls(request: HttpRequest) -> bool:
-    if _FORBIDDEN_CONTROLS.search(request.path):
+    if CONTROL_CHARACTERS.search(request.path):
         return True
     for values in request.GET.lists():
-        if any(_FORBIDDEN_CONTROLS.search(v) for v in [values[0], *values[1]]):
+        if any(CONTROL_CHARACTERS.search(v) for v in [values[0], *values[1]]):
             return True
     # Only url-encoded forms are read here: a multipart body may be a large
     # upload that its view must be able to refuse before reading it (its text
     # fields still meet Django's own refusal of NUL in form fields).
     if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
         for key, items in request.POST.lists():
-            if _FORBIDDEN_CONTROLS.search(key) or any(_FORBIDDEN_CONTROLS.search(v) for v in items):
+            if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in items):
                 return True
     return False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -98,6 +99,17 @@ def staff_search(*, query: str = "") -> QuerySet[Staff]:
 def worker_heartbeat_list() -> QuerySet[WorkerHeartbeat]:
     """Every worker that has ever reported, most recently seen first (live or stale)."""
     return WorkerHeartbeat.objects.order_by("-last_seen_at")
+
+
+def staff_department_codes(*, staff: Any) -> set[str]:
+    """Codes of the departments a member of staff works for (their 課 under a 部 included)."""
+    municipality = municipality_current()
+    ids = staff_department_ids(staff=staff)
+    if municipality is None or not ids:
+        return set()
+    return set(
+        department_list(municipality=municipality).filter(pk__in=ids).values_list("code", flat=True)
+    )
 
 
 def staff_from_api_token(raw: str) -> Staff | None:

@@ -18,10 +18,12 @@ from .api import PROBLEMS, STAFF_AUTH, TEXT_PATTERN, Pagination, Problem, staff_
 from .audit import audit_log, audited
 from .context import actor_current, actor_set_staff
 from .models import PersonalData, Role
+from .ratelimit import rate_limit_count
 from .selectors import (
     department_list,
     department_tree,
     municipality_current,
+    staff_department_codes,
     staff_department_ids,
     staff_from_api_token,
 )
@@ -43,10 +45,12 @@ __all__ = [
     "department_list",
     "department_tree",
     "municipality_current",
+    "rate_limit_count",
     "spreadsheet_cell",
     "staff_can_administer",
     "staff_can_read_audit_log",
     "staff_can_see_personal_data",
+    "staff_department_codes",
     "staff_department_ids",
     "staff_from",
     "staff_from_api_token",

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 
 from .japanese.errors import JapaneseInputError
 from .japanese.lgcode import lgcode_normalize
+
+# Characters no text in Ukai may contain: NUL breaks PostgreSQL text columns and C
+# libraries; the other C0 controls (tab, newline and carriage return aside) only ever
+# arrive from binary data pasted into a text field.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def validate_lgcode(value: str) -> None:

@@ -17,6 +17,7 @@ from ukai.core.service import (
     TEXT_PATTERN,
     Pagination,
     audit_log,
+    staff_department_codes,
     staff_from,
 )
 
@@ -266,7 +267,7 @@ class CaseCreatedOut(Schema):
 
 def _case_or_404(request: HttpRequest, receipt_number: str) -> Case:
     normalized = receipt_number_normalize(receipt_number[:40])
-    codes = selectors.staff_department_codes(staff=staff_from(request))
+    codes = staff_department_codes(staff=staff_from(request))
     case = selectors.case_by_receipt(normalized, department_codes=codes) if normalized else None
     if case is None:
         raise NotFound(what_ja="申請", what_en="Case", identifier=receipt_number[:40])
@@ -282,7 +283,7 @@ def _case_or_404(request: HttpRequest, receipt_number: str) -> Case:
 )
 @paginate(Pagination)
 def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> Any:
-    codes = selectors.staff_department_codes(staff=staff_from(request))
+    codes = staff_department_codes(staff=staff_from(request))
     cases = selectors.case_inbox(
         department_codes=codes,
         status=filters.status.value if filters.status else "",

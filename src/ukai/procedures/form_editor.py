@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ukai.core.errors import UkaiError
-from ukai.core.service import Role, audit_log, staff_required
+from ukai.core.service import Role, audit_log, staff_department_codes, staff_required
 
-from . import selectors, services, webform
+from . import services, webform
 from .formspec import FormDefinitionInvalid, FormSpec, form_spec_parse
 from .models import FormDefinition, Procedure
 from .outline import form_outline
@@ -39,7 +39,7 @@ def _editable_procedure(request: HttpRequest, slug: str) -> Procedure:
     procedure = Procedure.objects.filter(slug=slug[:100]).first()
     if procedure is None:
         raise Http404
-    codes = selectors.staff_department_codes(staff=request.user)
+    codes = staff_department_codes(staff=request.user)
     if procedure.department_code not in codes and not _is_admin(request.user):
         raise PermissionDenied
     return procedure

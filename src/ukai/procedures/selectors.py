@@ -11,7 +11,6 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from ukai.core.japanese.kana import kana_fold
-from ukai.core.service import department_list, municipality_current, staff_department_ids
 
 from .models import FINAL_STATUSES, Attachment, Case, CaseStatus, Draft, FormDefinition, Procedure
 from .receipts import receipt_number_normalize, secret_hash
@@ -174,17 +173,3 @@ def case_status_counts(*, department_codes: set[str] | None) -> dict[str, int]:
 
 def attachment_of_case(*, case: Case, attachment_id: UUID | str) -> Attachment | None:
     return Attachment.objects.filter(case=case, pk=attachment_id).first()
-
-
-def staff_department_codes(*, staff: Any) -> set[str]:
-    """The departments whose cases this member of staff works on (their 課 under a 部 included).
-
-    No role sees every department's applications: they hold residents' personal data.
-    """
-    municipality = municipality_current()
-    ids = staff_department_ids(staff=staff)
-    if municipality is None or not ids:
-        return set()
-    return set(
-        department_list(municipality=municipality).filter(pk__in=ids).values_list("code", flat=True)
-    )

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -21,7 +19,7 @@ from django.utils import timezone
 
 from ukai.core.errors import UkaiError
 from ukai.core.japanese.calendar import business_day_add
-from ukai.core.service import audit_log
+from ukai.core.service import audit_log, rate_limit_count
 
 from .attachments import AttachmentRejected, check_content
 from .attachments import scan as antivirus_scan
@@ -567,19 +565,12 @@ def case_note_add(*, case: Case, note: str, staff: Any) -> CaseEvent:
 def draft_link_rate_limit(*, client_address: str) -> None:
     """Count one link e-mail from this client; UkaiError 429 beyond the hourly limit.
 
-    Sending mail to any address is what spammers look for: the count lives in the
-    cache under a hash of the address (never the database).
+    Sending mail to any address is what spammers look for.
     """
     limit = int(getattr(settings, "UKAI_PROCEDURES_LINKS_PER_HOUR", 10))
-    window = int(time.time() // 3600)
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address}".encode()).hexdigest()[:24]
-    key = f"procedures:links:{digest}:{window}"
-    cache.add(key, 0, timeout=7200)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=7200)
-        count = 1
+    count = rate_limit_count(
+        scope="procedures-links", client_address=client_address, window_seconds=3600
+    )
     if count > limit:
         raise UkaiError(
             code="rate_limited",

@@ -25,6 +25,7 @@ from ukai.core.service import (
     department_list,
     municipality_current,
     spreadsheet_cell,
+    staff_department_codes,
     staff_required,
 )
 
@@ -41,7 +42,7 @@ EXPORT_MAX_ROWS = 100_000
 
 
 def _department_codes(staff: Any) -> set[str]:
-    return selectors.staff_department_codes(staff=staff)
+    return staff_department_codes(staff=staff)
 
 
 def _department_names(codes: set[str]) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from django import forms
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ukai.core.errors import UkaiError
 from ukai.core.service import department_list, municipality_current
+from ukai.core.validators import CONTROL_CHARACTERS
 
 from . import selectors, services, tasks, webform
 from .formspec import FormSpec, StepSpec, form_spec_of, form_spec_parse
@@ -264,14 +264,11 @@ def resume(request: HttpRequest, secret: str) -> HttpResponse:
     return redirect("procedures:apply_step", slug=slug, step=spec.steps[0].key)
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _refuse_controls(request: HttpRequest) -> HttpResponse | None:
     """The steps are multipart forms (for files), which the core's middleware does not read:
     refuse control characters here, before a NUL reaches the database."""
     for key, values in request.POST.lists():
-        if _CONTROLS.search(key) or any(_CONTROLS.search(v) for v in values):
+        if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in values):
             return HttpResponse(
                 "入力に使えない文字（制御文字）が含まれています。入力内容を確認してください。\n"
                 "The input contains control characters that cannot be used. Please check it.",
