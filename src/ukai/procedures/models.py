@@ -246,6 +246,10 @@ class Draft(PersonalData, models.Model):
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     expires_at = models.DateTimeField(_("有効期限"))
+    # The counter hand-over code the resident shows (a QR code and 9 digits; ADR 0045): only
+    # its keyed hash is kept, and a new code replaces the old one.
+    handover_code_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    handover_expires_at = models.DateTimeField(_("引き継ぎ番号の有効期限"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("申請の下書き")

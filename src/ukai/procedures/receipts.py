@@ -9,8 +9,11 @@ It identifies a case but grants nothing: the status page needs the secret link.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import unicodedata
+
+from django.conf import settings
 
 RECEIPT_DIGITS = 12
 
@@ -70,3 +73,37 @@ def secret_new() -> tuple[str, str]:
 
 def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --- counter hand-over codes (ADR 0045) -------------------------------------------------------
+
+HANDOVER_DIGITS = 9  # 8 random digits and a Damm check digit, shown as 1234-5678-9
+
+
+def handover_code_new() -> str:
+    """A new hand-over code: 8 random digits and their Damm check digit (9 digits, no dashes)."""
+    body = "".join(secrets.choice("0123456789") for _ in range(HANDOVER_DIGITS - 1))
+    return body + _check_digit(body)
+
+
+def handover_code_format(digits: str) -> str:
+    return f"{digits[0:4]}-{digits[4:8]}-{digits[8:]}"
+
+
+def handover_code_normalize(text: str) -> str | None:
+    """The 9 digits of a hand-over code as typed or scanned, or None if it cannot be one.
+
+    Full-width digits, spaces and any dashes are accepted; the check digit must match.
+    """
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", text[:100]) if ch.isdigit())
+    if len(digits) != HANDOVER_DIGITS or not digits.isascii():
+        return None
+    if _check_digit(digits[:-1]) != digits[-1]:
+        return None
+    return digits
+
+
+def handover_code_hash(digits: str) -> str:
+    """The keyed hash stored for a code: nine digits are too few for a plain hash to hide them."""
+    key = hashlib.sha256(b"ukai-procedures-handover:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, digits.encode("ascii"), hashlib.sha256).hexdigest()

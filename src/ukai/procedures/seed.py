@@ -45,9 +45,15 @@ class SeedSummary:
     forms_published: int
 
 
+def catalog_files() -> list[Path]:
+    """``procedures.json``, then every ``procedures-*.json`` (e.g. the one-stop counter's), sorted."""
+    return [DATA_DIR / "procedures.json", *sorted(DATA_DIR.glob("procedures-*.json"))]
+
+
 def _catalog() -> list[dict[str, Any]]:
-    data = json.loads((DATA_DIR / "procedures.json").read_text(encoding="utf-8"))
-    procedures: list[dict[str, Any]] = data["procedures"]
+    procedures: list[dict[str, Any]] = []
+    for path in catalog_files():
+        procedures.extend(json.loads(path.read_text(encoding="utf-8"))["procedures"])
     return procedures
 
 
@@ -70,7 +76,8 @@ def procedures_seed() -> SeedSummary:
         for order, entry in enumerate(_catalog()):
             values = {field: entry[field] for field in CATALOG_FIELDS}
             values["sort_order"] = order
-            values["is_published"] = True
+            # "listed": false keeps a procedure out of the catalog (the chatbot's inquiry form).
+            values["is_published"] = entry.get("listed", True)
             procedure = Procedure.objects.filter(slug=entry["slug"]).first()
             if procedure is None:
                 procedure = Procedure.objects.create(slug=entry["slug"], **values)

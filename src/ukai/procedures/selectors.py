@@ -10,6 +10,7 @@ from uuid import UUID
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from ukai.core.errors import NotFound
 from ukai.core.japanese.kana import kana_fold
 
 from .models import FINAL_STATUSES, Attachment, Case, CaseStatus, Draft, FormDefinition, Procedure
@@ -173,3 +174,22 @@ def case_status_counts(*, department_codes: set[str] | None) -> dict[str, int]:
 
 def attachment_of_case(*, case: Case, attachment_id: UUID | str) -> Attachment | None:
     return Attachment.objects.filter(case=case, pk=attachment_id).first()
+
+
+def cases_by_receipt(receipts: list[str]) -> list[Case]:
+    """The cases with these receipt numbers (typed any way), in the order given.
+
+    For printing one visit's cases together (``pdf.cases_pdf``). Raises ``NotFound``
+    naming the first receipt number that is not a case.
+    """
+    normalized = [receipt_number_normalize(r) or r for r in receipts]
+    found = {
+        c.receipt_number: c
+        for c in Case.objects.select_related("procedure", "form_definition").filter(
+            receipt_number__in=normalized
+        )
+    }
+    for typed, number in zip(receipts, normalized, strict=True):
+        if number not in found:
+            raise NotFound(what_ja="受付番号", what_en="Receipt number", identifier=typed)
+    return [found[number] for number in normalized]

@@ -12,14 +12,29 @@ from typing import Any
 
 from django.utils import timezone
 
+from .draft_handover import (
+    DraftRecord,
+    HandoverCodeExpired,
+    HandoverCodeInvalid,
+    draft_by_handover_code,
+    draft_submit_at_counter,
+)
 from .formspec import FormSpec, form_spec_parse
 from .models import Assurance, Case, CaseStatus, Channel, FormDefinition, Procedure
-from .selectors import case_by_receipt, form_definition_current, procedure_by_slug, procedure_search
+from .pdf import cases_pdf, cases_pdf_preview
+from .selectors import (
+    case_by_receipt,
+    cases_by_receipt,
+    form_definition_current,
+    procedure_by_slug,
+    procedure_search,
+)
 from .services import FormAnswersInvalid, Submitted, case_scan_attach
 from .tasks import case_submit
 from .validation import (
     FieldError,
     condition_holds,
+    counter_signature,
     form_answers_from_json,
     form_answers_to_json,
     form_validate,
@@ -30,14 +45,23 @@ __all__ = [
     "Assurance",
     "CaseStatus",
     "Channel",
+    "DraftRecord",
     "FieldError",
     "FormAnswersInvalid",
     "FormSpec",
+    "HandoverCodeExpired",
+    "HandoverCodeInvalid",
     "Submitted",
     "case_by_receipt",
     "case_scan_attach",
     "case_submit",
+    "cases_by_receipt",
+    "cases_pdf",
+    "cases_pdf_preview",
     "condition_holds",
+    "counter_signature",
+    "draft_by_handover_code",
+    "draft_submit_at_counter",
     "form_answers_from_json",
     "form_answers_to_json",
     "form_definition_current",

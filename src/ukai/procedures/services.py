@@ -216,8 +216,16 @@ def case_submit(
     status_link: Callable[[str], str] | None = None,
     draft: Draft | None = None,
     queue_steps: Callable[[int], object] | None = None,
+    department_code: str = "",
+    at_counter: bool = False,
+    staff: Any | None = None,
 ) -> Submitted:
     """Accept an application: validate, store it with a receipt number, queue the steps after it.
+
+    ``department_code``, when given, routes the case to that department's inbox
+    instead of the procedure's (the chatbot hands an inquiry to the entry's owner).
+    ``at_counter`` validates as the counter does (``form_validate``); ``staff`` (a user) is
+    recorded in the first history entry as who filed the case.
 
     The case, its first history entry and its pending steps are written in one
     transaction: a resident who sees a receipt number has an application that
@@ -226,7 +234,7 @@ def case_submit(
     when the answers do not pass the form's rules.
     """
     spec = form_spec_of(form_definition)
-    cleaned, errors = form_validate(spec, answers)
+    cleaned, errors = form_validate(spec, answers, at_counter=at_counter)
     if errors:
         raise FormAnswersInvalid(errors)
     stored = form_answers_to_json(spec, cleaned)
@@ -244,7 +252,7 @@ def case_submit(
                     receipt_number=receipt_number_new(),
                     procedure=procedure,
                     form_definition=form_definition,
-                    department_code=procedure.department_code,
+                    department_code=department_code or procedure.department_code,
                     channel=channel,
                     assurance=assurance,
                     applicant_email=email,
@@ -255,7 +263,10 @@ def case_submit(
                     due_date=due,
                 )
                 CaseEvent.objects.create(
-                    case=case, kind=CaseEvent.Kind.SUBMITTED, to_status=CaseStatus.RECEIVED
+                    case=case,
+                    kind=CaseEvent.Kind.SUBMITTED,
+                    to_status=CaseStatus.RECEIVED,
+                    actor=staff,  # who filed it at the counter
                 )
                 payload: dict[str, Any] = {}
                 if email:

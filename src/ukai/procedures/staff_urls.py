@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import form_editor, staff_views
+from . import form_editor, handover_views, staff_views
 
 app_name = "procedures_staff"
 
 urlpatterns = [
     path("", staff_views.inbox, name="inbox"),
+    path("handover/", handover_views.handover, name="handover"),
     path("cases/<str:receipt_number>/", staff_views.case_detail, name="case"),
     path("cases/<str:receipt_number>/status/", staff_views.case_status, name="case_status"),
     path(

@@ -377,9 +377,35 @@ def condition_holds(condition: Condition, values: dict[str, Any]) -> bool:
     return value == condition.equals
 
 
+# The counter's single signature: the resident signs the counter's batch once (on paper or on
+# the counter's screen) and every signature field of that visit's forms names that signature.
+COUNTER_SIGNATURE_KEY = "counter_signature"
+MAX_COUNTER_SIGNATURE_REFERENCE = 100
+
+
+def counter_signature(reference: str) -> dict[str, str]:
+    """The answer of a ``signature`` field signed once at the counter (``reference``: the visit's)."""
+    return {COUNTER_SIGNATURE_KEY: reference}
+
+
+def _clean_counter_signature(value: dict[str, Any]) -> dict[str, str]:
+    reference = value.get(COUNTER_SIGNATURE_KEY)
+    if (
+        not isinstance(reference, str)
+        or not reference.strip()
+        or len(reference) > MAX_COUNTER_SIGNATURE_REFERENCE
+        or not reference.isprintable()
+    ):
+        raise _Invalid("signature_invalid", "署名の形式が正しくありません。", "Invalid signature.")
+    return {COUNTER_SIGNATURE_KEY: reference.strip()}
+
+
 class _Validator:
-    def __init__(self) -> None:
+    def __init__(self, *, at_counter: bool = False) -> None:
         self.errors: list[FieldError] = []
+        # At the counter staff sight the documents (no file is required) and the resident
+        # signs once for every form of the visit.
+        self.at_counter = at_counter
 
     def fields(
         self,
@@ -400,6 +426,8 @@ class _Validator:
             required = spec.required or (
                 spec.required_when is not None and condition_holds(spec.required_when, scope)
             )
+            if self.at_counter and spec.type == "file":
+                required = False
             value = data.get(spec.key)
             if spec.type == "group":
                 items = self.group(spec, value, path=path, required=required, outer=scope)
@@ -419,7 +447,15 @@ class _Validator:
                     cleaned[spec.key] = result
                 continue
             try:
-                result = _clean_scalar(spec, value)
+                if (
+                    self.at_counter
+                    and spec.type == "signature"
+                    and isinstance(value, dict)
+                    and COUNTER_SIGNATURE_KEY in value
+                ):
+                    result = _clean_counter_signature(value)
+                else:
+                    result = _clean_scalar(spec, value)
             except _Invalid as exc:
                 self.errors.append(FieldError(path, exc.code, exc.message_ja, exc.message_en))
                 continue
@@ -491,7 +527,7 @@ def _required(spec: FieldSpec, path: str) -> FieldError:
 
 
 def form_validate(
-    definition: FormSpec | dict[str, Any], data: object
+    definition: FormSpec | dict[str, Any], data: object, *, at_counter: bool = False
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Return the cleaned, typed answers and every field-level error; never raises for bad answers.
 
@@ -499,13 +535,17 @@ def form_validate(
     field required; a name keeps its exact characters (variant kanji, IVS);
     dates become ``datetime.date``; numbers ``int`` or ``Decimal``. Unknown keys
     are ignored. The answers are cleaned only if ``errors`` is empty.
+
+    ``at_counter``: the counter's channel. No ``file`` field is required (staff sight the
+    documents), and a ``signature`` field also accepts ``counter_signature(reference)``,
+    the resident's one signature for the visit (refused on other channels).
     """
     spec = definition if isinstance(definition, FormSpec) else form_spec_parse(definition)
     if not isinstance(data, dict):
         return {}, [
             FieldError("", "form_invalid", "入力の形式が正しくありません。", "Invalid form data.")
         ]
-    validator = _Validator()
+    validator = _Validator(at_counter=at_counter)
     cleaned = validator.fields(spec.fields(), data, prefix="", outer={})
     return cleaned, validator.errors
 
@@ -531,6 +571,8 @@ def form_value_display(spec: FieldSpec, value: Any) -> str:
     if spec.type == "name" and isinstance(value, dict):
         return f"{value.get('name', '')}（{value.get('kana', '')}）"
     if spec.type == "signature" and isinstance(value, dict):
+        if COUNTER_SIGNATURE_KEY in value:
+            return "窓口で署名（一括）"
         return "署名あり"
     if spec.type == "file" and isinstance(value, dict):
         return f"{value.get('name', '')}（{_size_text(int(value.get('size', 0)))}）"

@@ -17,7 +17,7 @@ from ukai.core.errors import UkaiError
 from ukai.core.service import department_list, municipality_current
 from ukai.core.validators import CONTROL_CHARACTERS
 
-from . import selectors, services, tasks, webform
+from . import draft_handover, selectors, services, tasks, webform
 from .formspec import FormSpec, StepSpec, form_spec_of, form_spec_parse
 from .models import (
     Case,
@@ -311,6 +311,7 @@ def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
     current = spec.steps[index]
     answers = dict(draft.answers)
     errors: list[FieldError] = []
+    handover: draft_handover.HandoverCode | None = None
     if request.method == "POST":
         answers.update(webform.step_answers(current, request.POST))
         action = request.POST.get("action", "next")
@@ -326,6 +327,9 @@ def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
         if upload_errors:
             errors, stay = upload_errors, True
         services.draft_answers_save(draft=draft, answers=answers)
+        if action == "handover":  # 「窓口で続きを手続する」: keep this step's answers, show a code
+            handover = draft_handover.handover_code_issue(draft=draft)
+            stay, errors = True, upload_errors
         if action == "save":
             return render(
                 request,
@@ -355,9 +359,17 @@ def apply_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
             "widgets": widgets,
             "english": not _ja(),
             "errors": _error_list(errors),
+            **_handover_context(handover),
         },
         status=422 if errors else 200,
     )
+
+
+def _handover_context(handover: draft_handover.HandoverCode | None) -> dict[str, Any]:
+    """The 「窓口で続きを手続する」 disclosure's code and QR code, when the resident asked for one."""
+    if handover is None:
+        return {"handover": None}
+    return {"handover": handover, "handover_svg": draft_handover.handover_qr_svg(handover)}
 
 
 def _store_uploads(
@@ -445,7 +457,10 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("procedures:apply", slug=slug)
     form = draft.form_definition
     cleaned, errors = form_validate(spec, draft.answers)
-    if request.method == "POST" and not errors:
+    handover: draft_handover.HandoverCode | None = None
+    if request.method == "POST" and request.POST.get("action") == "handover":
+        handover = draft_handover.handover_code_issue(draft=draft)
+    elif request.method == "POST" and not errors:
         try:
             result = tasks.case_submit(
                 procedure=procedure,
@@ -481,8 +496,9 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": webform.check_rows(spec, cleaned),
             "error_count": len(errors),
             "first_error_step": first_error_step,
+            **_handover_context(handover),
         },
-        status=422 if errors and request.method == "POST" else 200,
+        status=422 if errors and request.method == "POST" and handover is None else 200,
     )
 
 

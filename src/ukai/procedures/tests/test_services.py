@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -17,6 +18,10 @@ from ukai.procedures.seed import DATA_DIR, procedures_seed
 from ukai.procedures.selectors import form_definition_current
 
 SEEDED_FORMS = len(list((DATA_DIR / "forms").glob("*.json")))
+# The one-stop counter's procedures (procedures-counter.json), offered at the counter only.
+COUNTER = len(
+    json.loads((DATA_DIR / "procedures-counter.json").read_text(encoding="utf-8"))["procedures"]
+)
 SIMPLE = {
     "title": "テスト様式",
     "steps": [{"key": "s", "title": "S", "fields": [{"key": "a", "type": "text", "label": "A"}]}],
@@ -24,9 +29,10 @@ SIMPLE = {
 
 
 def test_seed_loads_thirty_two_procedures_and_is_idempotent(catalog):
-    assert catalog.created == 32
-    assert catalog.forms_published == SEEDED_FORMS == 32
-    assert Procedure.objects.filter(is_published=True).count() == 32
+    # 32 in the catalog, and the chatbot's inquiry form, which is not listed.
+    assert catalog.created == 33 + COUNTER
+    assert catalog.forms_published == SEEDED_FORMS == 33 + COUNTER
+    assert Procedure.objects.filter(is_published=True).count() == 32 + COUNTER
     again = procedures_seed()
     assert (again.created, again.updated, again.forms_published) == (0, 0, 0)
     assert FormDefinition.objects.count() == SEEDED_FORMS
@@ -38,16 +44,17 @@ def test_seed_loads_thirty_two_procedures_and_is_idempotent(catalog):
             "inu-toroku",
             "risai-shomeisho",
             "shugaku-enjo",
+            "chatbot-inquiry",
         ]
     )
-    assert standard.count() == 26
+    assert standard.count() == 26 + COUNTER
     assert all(p.name_en and p.description_en and p.description_easy for p in standard)
 
 
 def test_seed_command_prints_a_summary(db):
     out = io.StringIO()
     call_command("procedures_seed", stdout=out)
-    assert "手続 32件を登録" in out.getvalue()
+    assert f"手続 {33 + COUNTER}件を登録" in out.getvalue()
 
 
 def test_unknown_fees_stay_unknown(catalog):
@@ -101,14 +108,15 @@ def test_an_invalid_definition_is_refused_and_nothing_is_written(db):
 def test_kpi_counts_online_procedures_with_a_published_form(catalog):
     today = timezone.localdate()
     result = service.kpi_procedures_online(as_of=today)
-    # Every procedure has a form; 犬の登録 is not offered online (counter and post).
-    assert result["value"] == float(SEEDED_FORMS - 1)
+    # Every procedure has a form; 犬の登録 is not offered online (counter and post), and
+    # the chatbot's inquiry form is not in the catalog, nor are the counter-only procedures online.
+    assert result["value"] == float(SEEDED_FORMS - COUNTER - 2)
     assert "オンライン" in result["description"]
     assert service.kpi_procedures_online(as_of=today - timedelta(days=1))["value"] == 0.0
     Procedure.objects.filter(slug="sodai-gomi-shushu").update(channels=[Channel.COUNTER])
-    assert service.kpi_procedures_online(as_of=today)["value"] == SEEDED_FORMS - 2
+    assert service.kpi_procedures_online(as_of=today)["value"] == SEEDED_FORMS - COUNTER - 3
     Procedure.objects.filter(slug="juminhyo-utsushi").update(is_published=False)
-    assert service.kpi_online_procedures(as_of=today)["value"] == SEEDED_FORMS - 3
+    assert service.kpi_online_procedures(as_of=today)["value"] == SEEDED_FORMS - COUNTER - 4
 
 
 def test_kpi_with_no_data(db):
