@@ -32,6 +32,7 @@ DEPARTMENT_NAMES: dict[str, str] = {
     "sangyo": "産業雇用課",
     "senkyo": "選挙管理委員会事務局",
     "kokusai": "国際課",
+    "koho-kocho": "広報広聴課",
 }
 
 

@@ -26,6 +26,7 @@ class QuestionForm(forms.Form):
         ),
     )
     conversation_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    furigana = forms.BooleanField(label=_("回答にふりがなをつける"), required=False)
 
 
 class FeedbackForm(forms.Form):
@@ -44,9 +45,18 @@ class HandOffForm(forms.Form):
         strip=True,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
     )
+    name = forms.CharField(
+        label=_("お名前（任意）"),
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"maxlength": 100, "autocomplete": "name"}),
+    )
     contact = forms.CharField(
         label=_("ご連絡先（メールアドレスまたは電話番号）"),
-        help_text=_("担当課からの回答に使います。ほかの目的には使いません。"),
+        help_text=_(
+            "担当課からの回答に使います。ほかの目的には使いません。"
+            "メールアドレスには受付の確認をお送りします。"
+        ),
         required=False,  # the service gives the message
         strip=True,
         widget=forms.TextInput(attrs={"maxlength": 200, "autocomplete": "email"}),
@@ -102,6 +112,13 @@ class EntryForm(forms.Form):
             ),
         },
     )
+    procedures = forms.MultipleChoiceField(
+        label=_("関連する手続"),
+        help_text=_("回答の下に、手続の案内（電子申請の手続一覧）へのリンクを表示します。"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("手続「%(value)s」は手続一覧にありません。")},
+    )
     language = forms.ChoiceField(
         label=_("言語"),
         choices=Language.choices,
@@ -123,8 +140,17 @@ class EntryForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args: Any, departments: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        departments: list[tuple[str, str]],
+        procedures: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        related = self.fields["procedures"]
+        assert isinstance(related, forms.MultipleChoiceField)
+        related.choices = procedures or []
         department = self.fields["department"]
         assert isinstance(department, forms.ChoiceField)
         department.choices = [("", _("選んでください")), *departments]
@@ -167,6 +193,7 @@ class EntryForm(forms.Form):
             "answer": entry.answer,
             "field": entry.field,
             "department": entry.department,
+            "procedures": [str(p) for p in entry.procedures or []],
             "language": entry.language,
             "valid_from": entry.valid_from,
             "valid_until": entry.valid_until,
@@ -202,4 +229,16 @@ class ReturnForm(forms.Form):
         max_length=1000,
         error_messages={"required": _("差し戻しの理由を入力してください。")},
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
+class EntryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSVファイル"),
+        help_text=_(
+            "「CSVで書き出す」で作ったファイルと同じ列のCSV（UTF-8 または Shift_JIS）。"
+            "識別子が空の行は新しいFAQになります。状態と最終確認日の列は読みません。"
+        ),
+        error_messages={"required": _("CSVファイルを選んでください。")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

@@ -47,6 +47,11 @@ class Language(models.TextChoices):
     EN = "en", _("英語")
 
 
+class RemovalAction(models.TextChoices):
+    UNPUBLISH = "unpublish", _("公開停止")
+    DELETE = "delete", _("削除")
+
+
 class Collection(models.Model):
     """A set of entries: the public one the bot answers from, or a named evaluation set."""
 
@@ -84,6 +89,8 @@ class Entry(models.Model):
     answer = models.TextField(_("回答"), max_length=5000)
     field = models.CharField(_("分野"), max_length=20, choices=Field.choices, default=Field.OTHER)
     department = models.CharField(_("担当課のコード"), max_length=50, blank=True)
+    # Slugs of the procedures catalog's entries (procedures module), linked under the answer.
+    procedures = models.JSONField(_("関連する手続"), default=list, blank=True)
     language = models.CharField(
         _("言語"), max_length=8, choices=Language.choices, default=Language.JA
     )
@@ -111,6 +118,13 @@ class Entry(models.Model):
     )
     # Why the reviewer returned the draft; cleared when it is submitted again.
     review_comment = models.TextField(_("差し戻しの理由"), max_length=1000, blank=True)
+    # Staff asked to stop publishing or to delete the entry; a reviewer decides (ADR 0034).
+    requested_action = models.CharField(
+        _("申請中の操作"), max_length=10, choices=RemovalAction.choices, blank=True
+    )
+    # Deleted entries stay (their history and the messages they answered keep them);
+    # nothing lists, answers or imports them again.
+    deleted_at = models.DateTimeField(_("削除日時"), null=True, blank=True)
     valid_from = models.DateField(_("掲載開始日"), null=True, blank=True)
     valid_until = models.DateField(_("掲載終了日"), null=True, blank=True)
     reviewed_on = models.DateField(_("最終確認日"), null=True, blank=True)
@@ -184,14 +198,19 @@ class Message(models.Model):
 
 
 class HandOff(PersonalData, models.Model):
-    """A question the bot could not answer, passed to a department with the resident's contact."""
+    """A question passed to a department: a case in the procedures module's inbox.
+
+    The resident's contact and details live in the case (its receipt number is kept
+    here); ``details`` and ``contact`` hold only hand-offs made before the inbox existed.
+    """
 
     personal_data_fields = ("details", "contact")
 
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="handoff")
     department = models.CharField(_("担当課のコード"), max_length=50)
+    receipt_number = models.CharField(_("受付番号"), max_length=14, blank=True, db_index=True)
     details = models.TextField(_("補足"), max_length=2000, blank=True)
-    contact = models.CharField(_("連絡先"), max_length=200)
+    contact = models.CharField(_("連絡先"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -216,7 +216,7 @@ def entry_list_for_staff(
     last review, or past the validity end) applied to published entries.
     """
     entries = Entry.objects.filter(
-        collection__name=PUBLIC_COLLECTION, revision_of__isnull=True
+        collection__name=PUBLIC_COLLECTION, revision_of__isnull=True, deleted_at__isnull=True
     ).select_related("pending_revision")
     if department_codes is not None:
         entries = entries.filter(department__in=department_codes)
@@ -250,9 +250,12 @@ def entry_is_stale(*, entry: Entry, as_of: date) -> bool:
 
 
 def entry_get_for_staff(*, entry_id: int) -> Entry | None:
-    """An entry of the public collection (not a pending revision) by id."""
+    """An entry of the public collection (not a pending revision, not deleted) by id."""
     if not 0 < entry_id < 2**63:
         return None
     return Entry.objects.filter(
-        pk=entry_id, collection__name=PUBLIC_COLLECTION, revision_of__isnull=True
+        pk=entry_id,
+        collection__name=PUBLIC_COLLECTION,
+        revision_of__isnull=True,
+        deleted_at__isnull=True,
     ).first()

@@ -12,7 +12,9 @@ import logging
 import re
 import threading
 import time
+import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +32,14 @@ from ukai.core.service import (
     rate_limit_count,
     staff_department_codes,
 )
+from ukai.procedures.service import (
+    Assurance,
+    Channel,
+    FormAnswersInvalid,
+    case_submit,
+    form_definition_current,
+    procedure_by_slug,
+)
 
 from . import selectors
 from .models import (
@@ -41,6 +51,7 @@ from .models import (
     HandOff,
     Language,
     Message,
+    RemovalAction,
 )
 from .retrieval import EmbeddingStore, EntryDoc, Index, Ranking, Tuning
 
@@ -51,6 +62,9 @@ SEED_TRANSLATIONS_PATH = SEED_PATH.with_name("faq_gifu_translations.jsonl")
 SEED_PATHS = (SEED_PATH, SEED_TRANSLATIONS_PATH)
 QUESTION_MAX_CHARS = 1000
 _FIELD_BY_LABEL = {str(label): value for value, label in Field.choices}
+# Related procedures: slugs of the procedures catalog (checked when shown, not stored).
+PROCEDURE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+PROCEDURES_MAX = 10
 # A question needs at least one letter, digit, kana or kanji to be about anything.
 _HAS_WORD = re.compile(r"[0-9A-Za-z\u3040-\u30ff\u3400-\u9fff\uff10-\uff5a]")
 
@@ -265,9 +279,21 @@ def _entry_values(record: Any, line: int) -> tuple[str, dict[str, Any]]:
                 line, "掲載終了日が開始日より前です。", "valid_until is before valid_from."
             )
         )
+    procedures = record.get("procedures") or []
+    if not isinstance(procedures, list) or not all(
+        isinstance(p, str) and PROCEDURE_SLUG.fullmatch(p) for p in procedures
+    ):
+        raise ValueError(
+            _import_error(
+                line,
+                "procedures は手続の識別子（英小文字・数字・ハイフン）のリストです。",
+                "procedures must be a list of procedure slugs.",
+            )
+        )
     return key, {
         "question": question,
         "phrasings": [p.strip() for p in phrasings if p.strip()][:50],
+        "procedures": list(dict.fromkeys(procedures))[:PROCEDURES_MAX],
         "answer": answer,
         "field": field_value,
         "department": str(record.get("department") or "")[:50],
@@ -333,6 +359,9 @@ def entries_import(*, collection_name: str, records: list[tuple[int, Any]]) -> I
                     return result
                 values["translation_of"] = original
             entry = existing.get(key)
+            if entry is not None and entry.deleted_at is not None:
+                result.unchanged += 1  # staff deleted it: a seed run does not bring it back
+                continue
             if entry is None:
                 existing[key] = Entry.objects.create(collection=collection, key=key, **values)
                 result.created += 1
@@ -375,6 +404,25 @@ class Answer:
     # Set when the answer is shown in another language than the question's.
     language_note_ja: str = ""
     language_note_en: str = ""
+    # The entry's related procedures that the catalog publishes.
+    procedures: list[ProcedureLink] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProcedureLink:
+    slug: str
+    name: str
+
+
+def entry_procedure_links(*, entry: Entry) -> list[ProcedureLink]:
+    """The entry's (a translation: its original's) related procedures still in the catalog."""
+    source = entry.translation_of if entry.translation_of_id is not None else entry
+    links = []
+    for slug in (source.procedures if source is not None else None) or []:
+        procedure = procedure_by_slug(str(slug))
+        if procedure is not None:
+            links.append(ProcedureLink(slug=procedure.slug, name=procedure.name))
+    return links
 
 
 def question_check(question: str) -> str:
@@ -508,6 +556,8 @@ def faq_answer(
         conversation_id=None,
         language=language,
     )
+    if entry_shown is not None:
+        answer.procedures = entry_procedure_links(entry=entry_shown)
     if entry_shown is not None and wanted != Language.JA and entry_shown.language != wanted:
         if entry_shown.language == Language.EASY_JA:
             answer.language_note_ja = (
@@ -558,12 +608,115 @@ def message_feedback(*, message_id: int, helpful: bool) -> Message:
 
 # Inquiries whose closest entry has no department go to the public hearing division.
 HANDOFF_DEFAULT_DEPARTMENT = "koho-kocho"
+# The procedures module's inquiry form (procedures/data/forms/chatbot-inquiry.json).
+HANDOFF_PROCEDURE_SLUG = "chatbot-inquiry"
+HANDOFF_CONVERSATION_MAX_CHARS = 5000
+HANDOFF_RATE_LIMIT_PER_HOUR = 10
 
 
-def message_hand_off(*, message_id: int, contact: str, details: str) -> HandOff:
-    """Pass an answered-or-not question to its department with the resident's contact."""
+def handoff_rate_limit(*, client_address: str) -> None:
+    """Count one hand-off from this client; UkaiError 429 beyond the hourly limit.
+
+    A hand-off files a case and may e-mail the address typed: a tighter limit than questions'.
+    """
+    limit = int(getattr(settings, "UKAI_CHATBOT_HANDOFF_RATE_LIMIT", HANDOFF_RATE_LIMIT_PER_HOUR))
+    count = rate_limit_count(
+        scope="chatbot-handoff", client_address=client_address, window_seconds=3600
+    )
+    if count > limit:
+        raise UkaiError(
+            code="rate_limited",
+            message_ja=(
+                "短い時間にお問い合わせが多すぎます。しばらく待ってから、もう一度お試しください。"
+                "お急ぎの場合は、岐阜市役所（代表 058-265-4141）へお電話ください。"
+            ),
+            message_en="Too many inquiries in a short time. Please wait and try again.",
+            status=429,
+            extra={"retry_after": 3600},
+        )
+
+
+# Characters a case's text field refuses (procedures.validation): controls, bidi overrides,
+# private-use and unassigned code points. Residents' questions are stored as typed, so
+# the transcript drops them rather than fail the hand-off.
+_TRANSCRIPT_DROP = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _transcript_text(text: str) -> str:
+    kept = _TRANSCRIPT_DROP.sub("", text)
+    return "".join(
+        char
+        for char in kept
+        if char in "\n\t" or unicodedata.category(char) not in {"Cc", "Cs", "Co", "Cn"}
+    )
+
+
+def conversation_transcript(*, message: Message) -> str:
+    """The conversation up to ``message`` as plain text for staff (the latest part if long)."""
+    lines = [f"AIチャットボットとの会話（{message.conversation_id}）"]
+    exchanges = (
+        Message.objects.filter(conversation_id=message.conversation_id, pk__lte=message.pk)
+        .select_related("entry")
+        .order_by("pk")
+    )
+    for exchange in exchanges:
+        stamp = timezone.localtime(exchange.asked_at).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"[{stamp}] 質問：{exchange.question}")
+        if exchange.answered and exchange.entry is not None:
+            answer = f"FAQ「{exchange.entry.question}」（{exchange.entry.key}）で回答"
+        else:
+            field_label = Field(exchange.field).label if exchange.field in Field.values else ""
+            answer = "確かな答えが見つからず「わかりません」と回答"
+            if field_label:
+                answer += f"（近い分野：{field_label}）"
+        lines.append(f"[{stamp}] 回答：{answer}、確信度 {exchange.confidence:.2f}")
+        if exchange.helpful is not None:
+            lines.append(
+                f"[{stamp}] 評価：{'役に立った' if exchange.helpful else '役に立たなかった'}"
+            )
+    text = _transcript_text("\n".join(lines))
+    if len(text) > HANDOFF_CONVERSATION_MAX_CHARS:
+        # Keep the header and the latest exchanges: the question handed off is the last one.
+        tail = text[-(HANDOFF_CONVERSATION_MAX_CHARS - len(lines[0]) - 3) :]
+        text = f"{lines[0]}\n…\n{tail[tail.find(chr(10)) + 1 :]}"
+    return text
+
+
+def _contact_answers(contact: str) -> dict[str, str]:
+    """The inquiry form's e-mail or phone answer for what the resident typed."""
+    return {"email": contact} if "@" in contact else {"phone": contact}
+
+
+def _handoff_error(error: FormAnswersInvalid) -> UkaiError:
+    """The inquiry form's first field error, as an error on the chatbot's own field."""
+    first = error.errors[0]
+    field_name = {"name": "name", "details": "details"}.get(first.path.split(".")[0], "contact")
+    return UkaiError(
+        code=f"handoff_{first.code}",
+        message_ja=first.message_ja,
+        message_en=first.message_en,
+        status=422,
+        field=field_name,
+    )
+
+
+def message_hand_off(
+    *,
+    message_id: int,
+    contact: str,
+    details: str,
+    name: str = "",
+    status_link: Callable[[str], str] | None = None,
+) -> HandOff:
+    """File the question, the conversation and the contact as a case in the department's inbox.
+
+    The case (procedures module, procedure ``chatbot-inquiry``) goes to the department
+    of the closest entry; the chatbot keeps only its receipt number (the personal
+    data lives in the case, under the procedures module's audit and retention).
+    """
     contact = contact.strip()
     details = details.strip()
+    name = name.strip()
     if not contact or len(contact) > 200:
         raise UkaiError(
             code="handoff_contact_required",
@@ -579,6 +732,32 @@ def message_hand_off(*, message_id: int, contact: str, details: str) -> HandOff:
             message_en="Please keep the details to 2,000 characters.",
             status=422,
             field="details",
+        )
+    if len(name) > 100:
+        raise UkaiError(
+            code="handoff_name_too_long",
+            message_ja="お名前は100文字以内で入力してください。",
+            message_en="Please keep the name to 100 characters.",
+            status=422,
+            field="name",
+        )
+    procedure = procedure_by_slug(HANDOFF_PROCEDURE_SLUG, published_only=False)
+    form_definition = (
+        form_definition_current(procedure=procedure) if procedure is not None else None
+    )
+    if procedure is None or form_definition is None:
+        # The procedures module's seed has not run: say so rather than lose the inquiry.
+        logger.error(
+            "chatbot hand-off: the %s procedure has no published form", HANDOFF_PROCEDURE_SLUG
+        )
+        raise UkaiError(
+            code="handoff_unavailable",
+            message_ja=(
+                "ただいまお問い合わせを受け付けられません。"
+                "岐阜市役所（代表 058-265-4141）へお電話ください。"
+            ),
+            message_en="Inquiries cannot be received now. Please call Gifu City Hall (058-265-4141).",
+            status=503,
         )
     with transaction.atomic():
         message = (
@@ -600,11 +779,33 @@ def message_hand_off(*, message_id: int, contact: str, details: str) -> HandOff:
                 message_en="This question has already been sent to the department.",
                 status=409,
             )
+        department = message.department or HANDOFF_DEFAULT_DEPARTMENT
+        answers: dict[str, Any] = {
+            "name": name,
+            **_contact_answers(contact),
+            "conversation": conversation_transcript(message=message),
+            "details": details,
+        }
+        email = answers.get("email", "")
+        try:
+            submitted = case_submit(
+                procedure=procedure,
+                form_definition=form_definition,
+                answers=answers,
+                channel=Channel.ONLINE,
+                # Nothing here proves who asked; "email" is the procedures module's lowest
+                # level (the address is as typed, not confirmed by a link: docs/chatbot.md).
+                assurance=Assurance.EMAIL,
+                email=email,
+                status_link=status_link,
+                department_code=department,
+            )
+        except FormAnswersInvalid as error:
+            raise _handoff_error(error) from None
         handoff = HandOff.objects.create(
             message=message,
-            department=message.department or HANDOFF_DEFAULT_DEPARTMENT,
-            details=details,
-            contact=contact,
+            department=department,
+            receipt_number=submitted.case.receipt_number,
         )
         Message.objects.filter(pk=message.pk).update(handed_off=True)
         audit_log(action="create", obj=handoff, purpose="チャットボットから担当課への問い合わせ")
@@ -625,6 +826,7 @@ ENTRY_EDITABLE_FIELDS = (
     "answer",
     "field",
     "department",
+    "procedures",
     "language",
     "valid_from",
     "valid_until",
@@ -683,11 +885,14 @@ def _new_key() -> str:
     return f"staff-{uuid.uuid4().hex[:12]}"
 
 
-def entry_save_draft(*, staff: Any, values: dict[str, Any], entry: Entry | None = None) -> Entry:
+def entry_save_draft(
+    *, staff: Any, values: dict[str, Any], entry: Entry | None = None, key: str = ""
+) -> Entry:
     """Create an entry or save an edit as a draft; returns the working copy saved.
 
     A published entry is never changed here: the edit goes into its pending revision.
-    ``values`` are the already validated ``ENTRY_EDITABLE_FIELDS``.
+    ``values`` are the already validated ``ENTRY_EDITABLE_FIELDS``; ``key`` names a new
+    entry (a CSV import keeps its identifiers), else one is made.
     """
     scope = entry_edit_scope(staff=staff)
     if scope is not None and values["department"] not in scope:
@@ -698,7 +903,10 @@ def entry_save_draft(*, staff: Any, values: dict[str, Any], entry: Entry | None 
                 name=PUBLIC_COLLECTION, defaults={"title": PUBLIC_COLLECTION}
             )
             draft = Entry.objects.create(
-                collection=collection, key=_new_key(), status=Entry.Status.DRAFT, **values
+                collection=collection,
+                key=key or _new_key(),
+                status=Entry.Status.DRAFT,
+                **values,
             )
             audit_log(action="create", obj=draft, purpose="FAQの作成（下書き）")
             return draft
@@ -802,6 +1010,112 @@ def entry_return(*, staff: Any, draft: Entry, comment: str) -> Entry:
         draft.save(update_fields=["status", "review_comment", "updated_at"])
         audit_log(action="update", obj=draft, purpose="FAQの差し戻し")
     return draft
+
+
+# --- unpublishing and deleting, with the same review step (docs/adr/0034) --------------
+
+
+def entry_removal_request(*, staff: Any, entry: Entry, action: str) -> Entry:
+    """Ask to stop publishing (``unpublish``) or to delete (``delete``) an entry; a reviewer decides."""
+    if action not in RemovalAction.values:
+        raise UkaiError(
+            code="removal_unknown",
+            message_ja="操作を選んでください。",
+            message_en="Choose an action.",
+            status=400,
+        )
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if not entry_can_edit(staff=staff, entry=entry):
+            raise _forbidden()
+        if entry.deleted_at is not None or entry.revision_of_id is not None:
+            raise _wrong_status("このFAQは操作できません。", "This entry cannot be changed.")
+        if entry.requested_action:
+            raise _wrong_status(
+                "このFAQには審査中の申請があります。", "This entry already has a request in review."
+            )
+        if action == RemovalAction.UNPUBLISH and entry.status != Entry.Status.PUBLISHED:
+            raise _wrong_status(
+                "公開中のFAQだけを公開停止にできます。",
+                "Only a published entry can be unpublished.",
+            )
+        entry.requested_action = action
+        entry.review_comment = ""
+        entry.save(update_fields=["requested_action", "review_comment", "updated_at"])
+        audit_log(
+            action="update",
+            obj=entry,
+            purpose="FAQの公開停止を申請"
+            if action == RemovalAction.UNPUBLISH
+            else "FAQの削除を申請",
+        )
+    return entry
+
+
+def entry_removal_approve(*, staff: Any, entry: Entry) -> Approval:
+    """Carry out the requested unpublishing or deletion; the bot stops using the entry at once.
+
+    Its translations go with it, and a pending revision is discarded (both audited).
+    """
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if not entry_can_approve(staff=staff, entry=entry):
+            raise _forbidden()
+        action = entry.requested_action
+        if not action or entry.deleted_at is not None:
+            raise _wrong_status(
+                "公開停止・削除の申請がありません。", "There is no request to unpublish or delete."
+            )
+        now = timezone.now()
+        affected = [entry, *Entry.objects.select_for_update().filter(translation_of=entry)]
+        for version in affected:
+            revision = Entry.objects.filter(revision_of=version).first()
+            if revision is not None:
+                audit_log(
+                    action="delete", obj=revision, purpose="改訂案の破棄（公開停止・削除のため）"
+                )
+                revision.delete()
+            version.status = Entry.Status.DRAFT
+            version.requested_action = ""
+            version.review_comment = ""
+            if action == RemovalAction.DELETE:
+                version.deleted_at = now
+            version.save()
+            audit_log(
+                action="delete" if action == RemovalAction.DELETE else "update",
+                obj=version,
+                purpose="FAQの削除（承認）"
+                if action == RemovalAction.DELETE
+                else "FAQの公開停止（承認）",
+            )
+        _collection_changed(entry.collection)
+    return Approval(entry=entry, changed_collection_id=entry.collection_id)
+
+
+def entry_removal_return(*, staff: Any, entry: Entry, comment: str) -> Entry:
+    """Refuse a request to unpublish or delete, with the reviewer's comment."""
+    comment = comment.strip()
+    if not comment or len(comment) > 1000:
+        raise UkaiError(
+            code="review_comment_required",
+            message_ja="差し戻しの理由（1,000文字以内）を入力してください。",
+            message_en="Please give the reason for returning it (up to 1,000 characters).",
+            status=422,
+            field="comment",
+        )
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if not entry_can_approve(staff=staff, entry=entry):
+            raise _forbidden()
+        if not entry.requested_action:
+            raise _wrong_status(
+                "公開停止・削除の申請がありません。", "There is no request to unpublish or delete."
+            )
+        entry.requested_action = ""
+        entry.review_comment = comment
+        entry.save(update_fields=["requested_action", "review_comment", "updated_at"])
+        audit_log(action="update", obj=entry, purpose="FAQの公開停止・削除の申請を差し戻し")
+    return entry
 
 
 def entry_phrasing_propose(*, staff: Any, entry: Entry, phrasing: str) -> Entry:

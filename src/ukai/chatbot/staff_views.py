@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,15 +20,15 @@ from ukai.core.service import (
     audit_log,
     department_list,
     municipality_current,
-    spreadsheet_cell,
     staff_department_codes,
     staff_required,
 )
+from ukai.procedures.service import procedure_search
 
-from . import selectors, services
+from . import entries_csv, selectors, services
 from .departments import DEPARTMENT_NAMES, department_name
-from .forms import EntryFilterForm, EntryForm, ReturnForm
-from .models import PUBLIC_COLLECTION, Entry
+from .forms import EntryFilterForm, EntryForm, EntryImportForm, ReturnForm
+from .models import PUBLIC_COLLECTION, Entry, RemovalAction
 from .tasks import index_refresh_on_commit
 
 ENTRIES_PAGE_SIZE = 50
@@ -60,7 +58,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         purpose="チャットボットが答えられなかった質問の確認",
     )
     for handoff in handoffs:
-        audit_log(action="read", obj=handoff, purpose="チャットボットからの問い合わせの確認")
+        if handoff.contact or handoff.details:  # made before hand-offs became cases
+            audit_log(action="read", obj=handoff, purpose="チャットボットからの問い合わせの確認")
     return render(
         request,
         "chatbot/staff_home.html",
@@ -136,6 +135,14 @@ def _department_choices(staff: Any, current: str = "") -> list[tuple[str, str]]:
     return sorted(((code, department_name(code)) for code in codes), key=lambda c: c[1])
 
 
+def _procedure_choices(entry: Entry | None) -> list[tuple[str, str]]:
+    """The catalog's procedures, plus any the entry links that the catalog no longer lists."""
+    choices = [(p.slug, p.name) for p in procedure_search()]
+    listed = {slug for slug, _name in choices}
+    current = services.entry_working_copy(entry=entry).procedures if entry is not None else []
+    return choices + [(str(s), str(s)) for s in current or [] if s not in listed]
+
+
 def _entry_or_404(entry_id: int) -> Entry:
     entry = selectors.entry_get_for_staff(entry_id=entry_id)
     if entry is None:
@@ -149,11 +156,13 @@ def _render_edit(
     form: EntryForm,
     entry: Entry | None,
     return_form: ReturnForm | None = None,
+    removal_form: ReturnForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     staff: Any = request.user
     draft = services.entry_working_copy(entry=entry) if entry is not None else None
     can_approve = draft is not None and services.entry_can_approve(staff=staff, entry=draft)
+    can_edit = entry is not None and services.entry_can_edit(staff=staff, entry=entry)
     return render(
         request,
         "chatbot/staff_entry_edit.html",
@@ -163,7 +172,10 @@ def _render_edit(
             "draft": draft,
             "is_revision": draft is not None and draft.revision_of_id is not None,
             "can_review": can_approve and draft is not None and draft.status == Entry.Status.REVIEW,
+            "can_request_removal": can_edit and entry is not None and not entry.requested_action,
+            "can_review_removal": can_approve and entry is not None and entry.requested_action,
             "return_form": return_form or ReturnForm(),
+            "removal_form": removal_form or ReturnForm(prefix="removal"),
             "department_label": department_name(entry.department) if entry else "",
         },
         status=status,
@@ -186,9 +198,13 @@ def entry_create(request: HttpRequest) -> HttpResponse:
                 line[:500] for line in request.GET.get("phrasings", "").splitlines()[:50]
             )
         return _render_edit(
-            request, form=EntryForm(departments=choices, initial=initial), entry=None
+            request,
+            form=EntryForm(
+                departments=choices, procedures=_procedure_choices(None), initial=initial
+            ),
+            entry=None,
         )
-    form = EntryForm(request.POST, departments=choices)
+    form = EntryForm(request.POST, departments=choices, procedures=_procedure_choices(None))
     if not form.is_valid():
         return _render_edit(request, form=form, entry=None, status=400)
     try:
@@ -221,11 +237,17 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
     choices = _department_choices(staff, entry.department)
     action = request.POST.get("action", "")
     if request.method != "POST":
-        form = EntryForm(departments=choices, initial=EntryForm.initial_from(draft))
+        form = EntryForm(
+            departments=choices,
+            procedures=_procedure_choices(entry),
+            initial=EntryForm.initial_from(draft),
+        )
         return _render_edit(request, form=form, entry=entry)
     try:
         if action in ("save", "submit"):
-            form = EntryForm(request.POST, departments=choices)
+            form = EntryForm(
+                request.POST, departments=choices, procedures=_procedure_choices(entry)
+            )
             if not form.is_valid():
                 return _render_edit(request, form=form, entry=entry, status=400)
             draft = services.entry_save_draft(staff=staff, values=form.cleaned_data, entry=entry)
@@ -236,10 +258,49 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
             approval = services.entry_approve(staff=staff, draft=draft, today=timezone.localdate())
             index_refresh_on_commit(approval.changed_collection_id)
             messages.success(request, _("承認しました。チャットボットの回答に反映されます。"))
+        elif action in ("request_unpublish", "request_delete"):
+            services.entry_removal_request(
+                staff=staff, entry=entry, action=action.removeprefix("request_")
+            )
+            messages.success(
+                request,
+                _("申請しました。所属長または情報政策課が承認すると、公開を止めます。")
+                if action == "request_unpublish"
+                else _("申請しました。所属長または情報政策課が承認すると、削除します。"),
+            )
+        elif action == "approve_removal":
+            deleting = entry.requested_action == RemovalAction.DELETE
+            approval = services.entry_removal_approve(staff=staff, entry=entry)
+            index_refresh_on_commit(approval.changed_collection_id)
+            if deleting:
+                messages.success(request, _("削除しました。チャットボットはこのFAQを使いません。"))
+                return redirect("chatbot_staff:entry_list")
+            messages.success(
+                request, _("公開を止めました。チャットボットはこのFAQで回答しません。")
+            )
+        elif action == "return_removal":
+            removal_form = ReturnForm(request.POST, prefix="removal")
+            if not removal_form.is_valid():
+                form = EntryForm(
+                    departments=choices,
+                    procedures=_procedure_choices(entry),
+                    initial=EntryForm.initial_from(draft),
+                )
+                return _render_edit(
+                    request, form=form, entry=entry, removal_form=removal_form, status=400
+                )
+            services.entry_removal_return(
+                staff=staff, entry=entry, comment=removal_form.cleaned_data["comment"]
+            )
+            messages.success(request, _("申請を差し戻しました。"))
         elif action == "return":
             return_form = ReturnForm(request.POST)
             if not return_form.is_valid():
-                form = EntryForm(departments=choices, initial=EntryForm.initial_from(draft))
+                form = EntryForm(
+                    departments=choices,
+                    procedures=_procedure_choices(entry),
+                    initial=EntryForm.initial_from(draft),
+                )
                 return _render_edit(
                     request, form=form, entry=entry, return_form=return_form, status=400
                 )
@@ -313,19 +374,6 @@ def _phrasing_candidates(staff: Any, question: str) -> list[tuple[Entry, str]]:
     return candidates
 
 
-EXPORT_COLUMNS = [
-    ("key", "識別子"),
-    ("question", "質問"),
-    ("phrasings", "言い換え"),
-    ("answer", "回答"),
-    ("field", "分野"),
-    ("department", "担当課"),
-    ("language", "言語"),
-    ("status", "状態"),
-    ("reviewed_on", "最終確認日"),
-]
-
-
 @staff_required
 @require_GET
 def entry_export(request: HttpRequest) -> HttpResponse:
@@ -339,24 +387,74 @@ def entry_export(request: HttpRequest) -> HttpResponse:
         stale=False,
         text="",
     )
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([label for _key, label in EXPORT_COLUMNS])
-    for entry in entries:
-        writer.writerow(
-            [
-                spreadsheet_cell(
-                    "\n".join(entry.phrasings)
-                    if key == "phrasings"
-                    else getattr(entry, key)
-                    if getattr(entry, key) is not None
-                    else ""
-                )
-                for key, _label in EXPORT_COLUMNS
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        entries_csv.entries_csv(entries), content_type="text/csv; charset=utf-8"
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="chatbot-faq-{stamp}.csv"'
     return response
+
+
+IMPORT_SESSION_KEY = "chatbot_csv_import"
+
+
+def _render_import(
+    request: HttpRequest,
+    form: EntryImportForm,
+    plan: entries_csv.CsvImportPlan | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if plan is not None:
+        for error in plan.errors:
+            form.add_error("file", error)
+    return render(
+        request,
+        "chatbot/staff_entry_import.html",
+        {"form": form, "plan": plan if plan is not None and not plan.errors else None},
+        status=status,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def entry_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV, see what it would change, then send the changes to review."""
+    staff: Any = request.user
+    if services.entry_edit_scope(staff=staff) == set():
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        held = request.session.get(IMPORT_SESSION_KEY) or {}
+        text = str(held.get("text", ""))
+        if not text or held.get("digest") != request.POST.get("digest"):
+            messages.error(
+                request, _("取り込む内容が見つかりません。もう一度ファイルを選んでください。")
+            )
+            return redirect("chatbot_staff:entry_import")
+        plan = entries_csv.csv_import_apply(staff=staff, text=text)
+        if plan.errors:  # the entries changed since the preview
+            return _render_import(request, EntryImportForm(), plan, status=409)
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(
+            request,
+            _(
+                "新しいFAQ %(new)s件、変更 %(changed)s件を審査に回しました（変更のない %(same)s件はそのままです）。"
+            )
+            % {"new": plan.new, "changed": plan.changed, "same": plan.unchanged},
+        )
+        return redirect(reverse("chatbot_staff:entry_list") + "?status=review")
+    if request.method != "POST":
+        return _render_import(request, EntryImportForm())
+    form = EntryImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_import(request, form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        text = entries_csv.csv_text_decode(upload.read(entries_csv.CSV_IMPORT_MAX_BYTES + 1))
+    except UkaiError as error:
+        form.add_error("file", error.message)
+        return _render_import(request, form, status=422)
+    plan = entries_csv.csv_import_plan(staff=staff, text=text)
+    if plan.errors:
+        return _render_import(request, form, plan, status=422)
+    request.session[IMPORT_SESSION_KEY] = {"text": text, "digest": plan.digest}
+    return _render_import(request, EntryImportForm(), plan)

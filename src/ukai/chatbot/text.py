@@ -154,3 +154,19 @@ def text_tokens(text: str) -> list[str]:
                 if part.part_of_speech()[0] in _CONTENT_POS and part_form not in _STOP_FORMS:
                     tokens.append(part_form)
     return tokens
+
+
+def text_readings(text: str) -> list[tuple[str, str]]:
+    """``text`` as (surface, katakana reading) pairs, mode C; the reading is "" where none is known."""
+    tokenizer, mode_c, _mode_a = _tokenizer()
+    pairs: list[tuple[str, str]] = []
+    for morpheme in tokenizer.tokenize(text, mode_c):
+        surface: str = morpheme.surface()
+        reading: str = morpheme.reading_form()
+        if reading == surface or not _KATAKANA_READING.fullmatch(reading):
+            reading = ""
+        pairs.append((surface, reading))
+    return pairs
+
+
+_KATAKANA_READING = re.compile(r"[\u30a1-\u30fcー]+")

@@ -22,7 +22,6 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "form": form,
         "feedback": request.GET.get("feedback") == "thanks",
-        "handed_off": request.GET.get("handoff") == "thanks",
     }
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -39,8 +38,14 @@ def home(request: HttpRequest) -> HttpResponse:
             context["answer"] = answer
             if not answer.answered and answer.message_id is not None:
                 context["handoff_form"] = HandOffForm(initial={"message_id": answer.message_id})
-            form = QuestionForm(initial={"conversation_id": answer.conversation_id})
+            form = QuestionForm(
+                initial={
+                    "conversation_id": answer.conversation_id,
+                    "furigana": form.cleaned_data["furigana"],
+                }
+            )
             context["form"] = form
+            context["furigana"] = form.initial["furigana"]
     elif request.method == "POST":
         status = 400
     return render(request, "chatbot/home.html", context, status=status)
@@ -66,25 +71,41 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     return render(
         request,
         "chatbot/entry.html",
-        {"entry": entry, "department_name": department_name(entry.department)},
+        {
+            "entry": entry,
+            "furigana": request.GET.get("furigana") == "1",
+            "department_name": department_name(entry.department),
+            "procedures": services.entry_procedure_links(entry=entry),
+        },
     )
 
 
 @require_POST
 def hand_off(request: HttpRequest) -> HttpResponse:
+    """File the inquiry in the department's inbox and show the receipt number.
+
+    The page is rendered, not redirected to: the chatbot keeps no session or cookie,
+    and the receipt number does not belong in a URL.
+    """
     form = HandOffForm(request.POST)
-    if form.is_valid():
-        try:
-            services.message_hand_off(
-                message_id=form.cleaned_data["message_id"],
-                contact=form.cleaned_data["contact"],
-                details=form.cleaned_data["details"],
-            )
-        except UkaiError as error:
-            if error.field:
-                form.add_error(error.field, error.message)
-            else:
-                form.add_error(None, error.message)
-            return render(request, "chatbot/handoff.html", {"form": form}, status=error.status)
-        return HttpResponseRedirect(reverse("chatbot:home") + "?handoff=thanks#chatbot-result")
-    return render(request, "chatbot/handoff.html", {"form": form}, status=400)
+    if not form.is_valid():
+        return render(request, "chatbot/handoff.html", {"form": form}, status=400)
+    try:
+        services.handoff_rate_limit(client_address=request.META.get("REMOTE_ADDR", ""))
+        handoff = services.message_hand_off(
+            message_id=form.cleaned_data["message_id"],
+            contact=form.cleaned_data["contact"],
+            details=form.cleaned_data["details"],
+            name=form.cleaned_data["name"],
+            status_link=lambda secret: request.build_absolute_uri(
+                reverse("procedures:status", args=[secret])
+            ),
+        )
+    except UkaiError as error:
+        form.add_error(error.field or None, error.message)
+        return render(request, "chatbot/handoff.html", {"form": form}, status=error.status)
+    return render(
+        request,
+        "chatbot/handoff_done.html",
+        {"handoff": handoff, "department_name": department_name(handoff.department)},
+    )

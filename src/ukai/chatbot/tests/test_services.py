@@ -275,22 +275,95 @@ def test_a_translation_of_a_missing_entry_is_refused(db):
     assert Entry.objects.count() == 0
 
 
-def test_an_unanswered_question_is_handed_off_to_its_department(seeded):
+def test_a_hand_off_files_a_case_with_the_conversation_in_the_departments_inbox(
+    seeded, inquiry_form
+):
     from ukai.chatbot.models import HandOff
+    from ukai.procedures.service import case_by_receipt
 
-    answer = services.faq_answer(question="市長の好きな食べ物は何ですか")
-    assert answer.message_id is not None
-    with pytest.raises(UkaiError) as caught:
-        services.message_hand_off(message_id=answer.message_id, contact=" ", details="")
-    assert caught.value.field == "contact"
-    handoff = services.message_hand_off(
-        message_id=answer.message_id, contact="taro@example.jp", details="市長の趣味も知りたい"
+    first = services.faq_answer(question="粗大ごみの出し方を教えてください")
+    missed = services.faq_answer(
+        question="市長の好きな食べ物は何ですか", conversation_id=first.conversation_id
     )
-    assert handoff.department == Message.objects.get(pk=answer.message_id).department
-    assert handoff.department
-    assert Message.objects.get(pk=answer.message_id).handed_off
+    assert first.answered
+    assert first.entry is not None
+    assert not missed.answered
+    assert missed.message_id is not None
+    # The closest entry's department owns the inquiry, not the inquiry form's 広報広聴課.
+    Message.objects.filter(pk=missed.message_id).update(department="kankyo-jigyo")
     with pytest.raises(UkaiError) as caught:
-        services.message_hand_off(message_id=answer.message_id, contact="x@example.jp", details="")
+        services.message_hand_off(message_id=missed.message_id, contact=" ", details="")
+    assert caught.value.field == "contact"
+    with pytest.raises(UkaiError) as caught:
+        services.message_hand_off(message_id=missed.message_id, contact="taro@", details="")
+    assert (caught.value.field, caught.value.message_ja) == (
+        "contact",
+        "メールアドレスの形式が正しくありません（例：taro@example.jp）。",
+    )
+    assert HandOff.objects.count() == 0
+    assert not Message.objects.get(pk=missed.message_id).handed_off
+
+    handoff = services.message_hand_off(
+        message_id=missed.message_id,
+        contact="taro@example.jp",
+        details="市長の趣味も知りたい",
+        name="岐阜 太郎",
+    )
+    case = case_by_receipt(handoff.receipt_number, department_codes={"kankyo-jigyo"})
+    assert case is not None
+    assert case.procedure.slug == "chatbot-inquiry"
+    assert (case.channel, case.applicant_email) == ("online", "taro@example.jp")
+    conversation = case.answers["conversation"]
+    assert "質問：粗大ごみの出し方を教えてください" in conversation
+    assert f"FAQ「{first.entry.question}」" in conversation
+    assert "質問：市長の好きな食べ物は何ですか" in conversation
+    assert conversation.index("粗大ごみ") < conversation.index("市長")
+    assert (case.answers["details"], case.answers["name"]) == ("市長の趣味も知りたい", "岐阜 太郎")
+    # The personal data lives in the case only.
+    assert (handoff.contact, handoff.details, handoff.department) == ("", "", "kankyo-jigyo")
+    assert Message.objects.get(pk=missed.message_id).handed_off
+    with pytest.raises(UkaiError) as caught:
+        services.message_hand_off(message_id=missed.message_id, contact="x@example.jp", details="")
     assert caught.value.status == 409
     assert HandOff.objects.count() == 1
     assert service.kpi_handoffs(as_of=timezone.localdate())["value"] == 1
+
+
+def test_a_hand_off_without_a_department_goes_to_koho_kocho_by_phone(seeded, inquiry_form):
+    from ukai.procedures.service import case_by_receipt
+
+    answer = services.faq_answer(question="おすすめの映画を教えて")
+    assert answer.message_id is not None
+    Message.objects.filter(pk=answer.message_id).update(department="")
+    handoff = services.message_hand_off(
+        message_id=answer.message_id, contact="０５８-２６５-４１４１", details=""
+    )
+    case = case_by_receipt(handoff.receipt_number, department_codes={"koho-kocho"})
+    assert case is not None
+    assert case.applicant_email == ""
+    assert case.answers["phone"] == "058-265-4141"
+
+
+def test_a_hand_off_says_so_when_the_inquiry_form_is_missing(seeded):
+    from ukai.chatbot.models import HandOff
+
+    answer = services.faq_answer(question="おすすめの映画を教えて")
+    assert answer.message_id is not None
+    with pytest.raises(UkaiError) as caught:
+        services.message_hand_off(message_id=answer.message_id, contact="a@example.jp", details="")
+    assert caught.value.status == 503
+    assert "058-265-4141" in caught.value.message_ja
+    assert HandOff.objects.count() == 0
+
+
+def test_a_question_with_control_characters_is_still_handed_off(seeded, inquiry_form):
+    from ukai.procedures.service import case_by_receipt
+
+    answer = services.faq_answer(question="市長の\u202e好きな\ue000食べ物は？")
+    assert answer.message_id is not None
+    handoff = services.message_hand_off(
+        message_id=answer.message_id, contact="a@example.jp", details=""
+    )
+    case = case_by_receipt(handoff.receipt_number, department_codes=None)
+    assert case is not None
+    assert "質問：市長の好きな食べ物は？" in case.answers["conversation"]

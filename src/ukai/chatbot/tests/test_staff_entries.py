@@ -25,13 +25,6 @@ def edit_url(entry: Entry) -> str:
 
 
 @pytest.fixture
-def demo(db):
-    """Gifu City's departments and demo staff; without the demo's FAQs (tests make their own)."""
-    call_command("ukai_demo", verbosity=0)
-    Entry.objects.all().delete()
-
-
-@pytest.fixture
 def public(db) -> Collection:
     collection, _ = Collection.objects.get_or_create(name=PUBLIC_COLLECTION)
     return collection
@@ -200,10 +193,17 @@ def test_a_manager_of_another_department_cannot_approve(client, demo, public):
     assert entry.status == Entry.Status.REVIEW
 
 
-def test_a_published_entry_stays_live_until_its_revision_is_approved(client, demo, public):
+def test_a_published_entry_stays_live_until_its_revision_is_approved(
+    client, demo, public, inquiry_form
+):
     entry = make_entry(public, "kaigo-a", "kaigo-hoken", reviewed_on=date(2025, 4, 1))
     login(client, "manager")
-    changed = {**FORM, "answer": "新しい回答です。", "action": "submit"}
+    changed = {
+        **FORM,
+        "answer": "新しい回答です。",
+        "procedures": ["yokaigo-nintei-shinsei"],
+        "action": "submit",
+    }
     assert client.post(edit_url(entry), changed).status_code == 302
     entry.refresh_from_db()
     revision = Entry.objects.get(revision_of=entry)
@@ -219,6 +219,7 @@ def test_a_published_entry_stays_live_until_its_revision_is_approved(client, dem
     entry.refresh_from_db()
     assert entry.answer == "新しい回答です。"
     assert entry.question == FORM["question"]
+    assert entry.procedures == ["yokaigo-nintei-shinsei"]
     assert entry.reviewed_on == timezone.localdate()
     assert not Entry.objects.filter(revision_of=entry).exists()
 
@@ -345,3 +346,176 @@ def test_entries_export_as_csv_for_excel(demo, public, client):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff識別子,質問,言い換え,回答")
     assert "'=介護の相談窓口はどこですか" in text  # not a formula in Excel
+
+
+IMPORT_URL = "/staff/chatbot/entries/import/"
+
+
+def upload(client, data: bytes, name: str = "faq.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        IMPORT_URL,
+        {"action": "preview", "file": SimpleUploadedFile(name, data, content_type="text/csv")},
+    )
+
+
+def test_export_then_import_changes_nothing(demo, public, client, inquiry_form):
+    entry = make_entry(public, "kaigo-a", "kaigo-hoken", question="=介護の相談窓口はどこですか")
+    entry.phrasings = ["介護 相談", "-介護の窓口"]
+    entry.procedures = ["yokaigo-nintei-shinsei", "kaigo-hihokenshasho-saikofu"]
+    entry.save()
+    make_entry(public, "kaigo-draft", "kaigo-hoken", status=Entry.Status.DRAFT)
+    login(client, "manager")
+    # A pending revision: the export shows the published text, and both count as unchanged.
+    client.post(edit_url(entry), {**FORM, "answer": "改訂中の回答", "action": "save"})
+    page = client.get(edit_url(entry)).content.decode()
+    assert '<legend class="field__label">関連する手続</legend>' in page
+    assert 'value="yokaigo-nintei-shinsei" id="id_procedures_' in page
+    exported = client.get("/staff/chatbot/entries/export.csv").content
+    assert "yokaigo-nintei-shinsei\nkaigo-hihokenshasho-saikofu" in exported.decode()
+    before = sorted(Entry.objects.values_list("pk", "status", "answer", "updated_at"))
+    response = upload(client, exported)
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert (plan.new, plan.changed, plan.unchanged) == (0, 0, 2)
+    page = response.content.decode()
+    assert "変更のある行はありません" in page
+    assert "取り込んで審査に回す" not in page
+    assert sorted(Entry.objects.values_list("pk", "status", "answer", "updated_at")) == before
+
+
+def test_a_cp932_file_from_excel_is_previewed_then_sent_to_review(demo, public, client):
+    entry = make_entry(public, "kaigo-a", "kaigo-hoken")
+    login(client, "manager")  # 介護保険課
+    text = (
+        "識別子,質問,言い換え,回答,分野,担当課,言語,状態,最終確認日\r\n"
+        'kaigo-a,kaigo-aの質問,"介護 窓口\n介護の相談",新しい回答です。,kaigo,kaigo-hoken,ja,公開,\r\n'
+        ",介護タクシーは使えますか,,福祉タクシー券をご利用ください。,介護,kaigo-hoken,ja,,\r\n"
+    )
+    response = upload(client, text.encode("cp932"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "新しいFAQ 1件、変更 1件、変更なし 0件です。まだ何も取り込んでいません。" in page
+    assert Entry.objects.count() == 1  # the preview writes nothing
+    digest = response.context["plan"].digest
+    response = client.post(IMPORT_URL, {"action": "apply", "digest": digest})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    # The bot keeps the published text until the reviewer approves.
+    assert (entry.status, entry.answer) == (Entry.Status.PUBLISHED, "kaigo-aの回答")
+    revision = Entry.objects.get(revision_of=entry)
+    assert (revision.status, revision.answer) == (Entry.Status.REVIEW, "新しい回答です。")
+    assert revision.phrasings == ["介護 窓口", "介護の相談"]
+    new = Entry.objects.get(question="介護タクシーは使えますか")
+    assert (new.status, new.field, new.department) == (Entry.Status.REVIEW, "kaigo", "kaigo-hoken")
+    assert "FAQを審査に回す" in audit_purposes(new)
+    # Applying twice does nothing: the held file is gone.
+    again = client.post(IMPORT_URL, {"action": "apply", "digest": digest})
+    assert again.status_code == 302
+    assert Entry.objects.count() == 3
+
+
+def test_import_errors_name_their_rows_and_nothing_is_written(demo, public, client):
+    make_entry(public, "shimin-a", "shimin", field="koseki")
+    login(client, "manager")  # 介護保険課
+    text = (
+        "\ufeff識別子,質問,言い換え,回答,分野,担当課\r\n"
+        ",介護保険料はいくらですか,,所得段階で決まります。,kaigo,kaigo-hoken\r\n"
+        ",,,,kaigo,kaigo-hoken\r\n"
+        "shimin-a,住民票,,市民課へ,koseki,kaigo-hoken\r\n"
+        ",戸籍謄本,,市民課へ,koseki,shimin\r\n"
+    )
+    response = upload(client, text.encode("utf-8"))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "3行目: 質問（1〜500文字）が必要です。 / row 3: a question" in page
+    assert "4行目: 識別子「shimin-a」のFAQはほかの課のものです。" in page
+    assert "5行目: 担当課「shimin」のFAQは取り込めません" in page
+    assert "2行目" not in page
+    assert 'class="error-summary"' in page
+    assert Entry.objects.count() == 1
+    bad = upload(client, "質問,回答\r\nあ,い\r\n".encode())
+    assert "見出しに「担当課」がありません" in bad.content.decode()
+    latin1 = upload(client, b"\x81\xff\xfe\x80")
+    assert "文字コードを読み取れません" in latin1.content.decode()
+
+
+def test_the_csv_import_command_previews_then_applies(demo, public, tmp_path):
+    import io
+
+    make_entry(public, "kaigo-a", "kaigo-hoken")
+    path = tmp_path / "faq.csv"
+    path.write_text(
+        "識別子,質問,言い換え,回答,分野,担当課\nkaigo-b,介護の質問,,介護の回答,kaigo,kaigo-hoken\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("chatbot_import_csv", "--staff", "manager", str(path), stdout=out)
+    assert "確認のみ" in out.getvalue()
+    assert not Entry.objects.filter(key="kaigo-b").exists()
+    call_command("chatbot_import_csv", "--staff", "manager", "--apply", str(path), stdout=out)
+    assert Entry.objects.get(key="kaigo-b").status == Entry.Status.REVIEW
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="担当課「kaigo-hoken」のFAQは取り込めません"):
+        call_command("chatbot_import_csv", "--staff", "counter", "--apply", str(path))
+
+
+def test_unpublishing_and_deleting_go_through_review_and_stop_answers_at_once(
+    client, demo, real_encoder
+):
+    assert not services.faq_seed_load().errors
+    question = "住民票の写しはどこでもらえますか"
+    answer = services.faq_answer(question=question, record=False)
+    assert answer.entry is not None
+    entry = answer.entry
+    assert entry.key == "koseki-001"  # it has translations in English and easy Japanese
+    Entry.objects.filter(pk=entry.pk).update(department="kodomo-shien")
+    login(client, "department")  # 子ども支援課: may ask, may not approve
+    assert client.post(edit_url(entry), {"action": "request_unpublish"}).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.status, entry.requested_action) == (Entry.Status.PUBLISHED, "unpublish")
+    assert services.faq_answer(question=question, record=False).entry == entry  # still live
+    page = client.get(edit_url(entry)).content.decode()
+    assert "所属長または情報政策課の承認を待っています" in page
+    assert client.post(edit_url(entry), {"action": "approve_removal"}).status_code == 403
+
+    reviewer = Client()
+    staff_client_login(reviewer, get_user_model().objects.get(username="ict"))
+    refused = reviewer.post(edit_url(entry), {"action": "return_removal", "removal-comment": ""})
+    assert refused.status_code == 400
+    assert "差し戻しの理由を入力してください" in refused.content.decode()
+    assert reviewer.post(edit_url(entry), {"action": "approve_removal"}).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.status, entry.requested_action) == (Entry.Status.DRAFT, "")
+    statuses = set(Entry.objects.filter(translation_of=entry).values_list("status", flat=True))
+    assert statuses == {Entry.Status.DRAFT}
+    after = services.faq_answer(question=question, record=False)
+    assert after.entry is None or after.entry.pk != entry.pk
+    english = services.faq_answer(
+        question="Where can I get my residence certificate?", record=False
+    )
+    assert english.entry is None or english.entry.translation_of_id != entry.pk
+    assert "FAQの公開停止（承認）" in audit_purposes(entry)
+
+    # Deleting: asked, returned once with a reason, asked again, approved.
+    assert client.post(edit_url(entry), {"action": "request_delete"}).status_code == 302
+    returned = reviewer.post(
+        edit_url(entry), {"action": "return_removal", "removal-comment": "まだ使います"}
+    )
+    assert returned.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.requested_action, entry.review_comment) == ("", "まだ使います")
+    assert client.post(edit_url(entry), {"action": "request_delete"}).status_code == 302
+    response = reviewer.post(edit_url(entry), {"action": "approve_removal"})
+    assert response["Location"] == LIST_URL
+    entry.refresh_from_db()
+    assert entry.deleted_at is not None
+    assert reviewer.get(edit_url(entry)).status_code == 404
+    assert entry.key not in reviewer.get("/staff/chatbot/entries/export.csv").content.decode()
+    assert "FAQの削除（承認）" in audit_purposes(entry)
+    # Loading the seed again does not bring it back.
+    assert not services.faq_seed_load().errors
+    entry.refresh_from_db()
+    assert (entry.status, entry.deleted_at is not None) == (Entry.Status.DRAFT, True)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -83,10 +85,12 @@ def test_entry_page_links_urls_safely(client, seeded):
     assert client.get(reverse("chatbot:entry", args=[999_999])).status_code == 404
 
 
-def test_i_dont_know_offers_a_hand_off_that_reaches_the_staff_page(client, seeded):
+def test_i_dont_know_offers_a_hand_off_that_reaches_the_departments_inbox(
+    client, demo, seeded, inquiry_form
+):
     from django.contrib.auth import get_user_model
+    from django.test import Client
 
-    from ukai.chatbot.models import HandOff
     from ukai.core.testing.staff import staff_client_login
 
     html = client.post(
@@ -94,6 +98,8 @@ def test_i_dont_know_offers_a_hand_off_that_reaches_the_staff_page(client, seede
     ).content.decode()
     assert "担当課に問い合わせる" in html
     message = Message.objects.get()
+    # As if the closest entry belonged to 子ども支援課, where the demo user "department" works.
+    Message.objects.filter(pk=message.pk).update(department="kodomo-shien")
     response = client.post(
         reverse("chatbot:handoff"), {"message_id": message.pk, "contact": "", "details": ""}
     )
@@ -103,16 +109,41 @@ def test_i_dont_know_offers_a_hand_off_that_reaches_the_staff_page(client, seede
         reverse("chatbot:handoff"),
         {"message_id": message.pk, "contact": "hanako@example.jp", "details": "急ぎです"},
     )
-    assert response.status_code == 302
-    assert "ご質問を担当課にお送りしました" in client.get(response["Location"]).content.decode()
-    assert HandOff.objects.get().contact == "hanako@example.jp"
-    staff = get_user_model().objects.create_user(
-        username="ict-staff", password="x" * 20, role="department"
+    assert response.status_code == 200
+    page = response.content.decode()
+    found = re.search(r'class="receipt-number">(\d{4}-\d{4}-\d{4})<', page)
+    assert found is not None
+    receipt = found.group(1)
+    assert "子ども支援課にお送りしました" in page
+
+    staff = Client()
+    staff_client_login(staff, get_user_model().objects.get(username="department"))
+    assert receipt in staff.get("/staff/procedures/").content.decode()
+    case_page = staff.get(f"/staff/procedures/cases/{receipt}/").content.decode()
+    assert "お問い合わせ（AIチャットボットから）" in case_page
+    assert "質問：おすすめの映画を教えて" in case_page
+    assert "hanako@example.jp" in case_page
+    chatbot_page = staff.get("/staff/chatbot/").content.decode()
+    assert "おすすめの映画を教えて" in chatbot_page
+    assert f'href="/staff/procedures/cases/{receipt}/"' in chatbot_page
+    assert "hanako@example.jp" not in chatbot_page  # the contact is in the case, not here
+
+
+def test_hand_offs_from_one_client_are_limited(client, seeded, inquiry_form, settings):
+    settings.UKAI_CHATBOT_HANDOFF_RATE_LIMIT = 1
+    for question in ("おすすめの映画を教えて", "好きな色は何ですか"):
+        client.post(reverse("chatbot:home"), {"question": question})
+    ids = list(Message.objects.values_list("pk", flat=True))
+    first = client.post(
+        reverse("chatbot:handoff"), {"message_id": ids[0], "contact": "a@example.jp"}
     )
-    staff_client_login(client, staff)
-    page = client.get("/staff/chatbot/").content.decode()
-    assert "hanako@example.jp" in page
-    assert "おすすめの映画を教えて" in page
+    assert first.status_code == 200
+    second = client.post(
+        reverse("chatbot:handoff"), {"message_id": ids[1], "contact": "a@example.jp"}
+    )
+    assert second.status_code == 429
+    assert "お問い合わせが多すぎます" in second.content.decode()
+    assert not Message.objects.get(pk=ids[1]).handed_off
 
 
 def test_a_question_from_the_widget_on_any_page_is_answered(client, seeded):
@@ -121,3 +152,20 @@ def test_a_question_from_the_widget_on_any_page_is_answered(client, seeded):
     response = client.post("/chatbot/", {"question": "粗大ごみの出し方を教えてください"})
     assert response.status_code == 200
     assert "粗大ごみ" in response.content.decode()
+
+
+def test_an_answer_links_its_related_procedures_in_the_catalog(client, seeded, inquiry_form):
+    response = client.post(
+        reverse("chatbot:home"), {"question": "粗大ごみの出し方を教えてください"}
+    )
+    html = response.content.decode()
+    assert response.context["answer"].entry.key == "gomi-003"
+    assert "関連する手続" in html
+    assert '<a class="link-list__link" href="/procedures/sodai-gomi-shushu/">' in html
+    entry = Entry.objects.get(key="gomi-003")
+    page = client.get(reverse("chatbot:entry", args=[entry.pk])).content.decode()
+    assert 'href="/procedures/sodai-gomi-shushu/"' in page
+    # A procedure the catalog no longer publishes is not linked.
+    Entry.objects.filter(pk=entry.pk).update(procedures=["sodai-gomi-shushu", "no-such-procedure"])
+    page = client.get(reverse("chatbot:entry", args=[entry.pk])).content.decode()
+    assert page.count('href="/procedures/') == 1

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
+from django.core.management import call_command
 
 from ukai.chatbot.services import faq_seed_load
 from ukai.core.testing.axe import assert_accessible
@@ -13,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def seed(real_encoder):
     assert not faq_seed_load().errors
+    call_command("procedures_seed", stdout=io.StringIO())  # the inquiry form of hand-offs
 
 
 def test_ask_with_the_keyboard_and_read_the_answer(browser_page, seed):
@@ -49,7 +54,10 @@ def test_ask_with_the_keyboard_and_read_the_answer(browser_page, seed):
     assert_accessible(page)
     page.get_by_label("ご連絡先（メールアドレスまたは電話番号）").fill("taro@example.jp")
     page.get_by_role("button", name="担当課に送る").click()
-    assert "ご質問を担当課にお送りしました" in page.locator("#chatbot-result").inner_text()
+    assert page.get_by_role("heading", name="お問い合わせを受け付けました").is_visible()
+    assert re.fullmatch(r"\d{4}-\d{4}-\d{4}", page.locator(".receipt-number").inner_text())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
 
 
 def test_i_dont_know_without_javascript(browser, live_server, seed):

@@ -54,6 +54,36 @@ def test_create_submit_approve_and_the_bot_answers(browser_page, real_encoder):
     page.get_by_role("button", name="質問する").click()
     assert ANSWER in page.locator("#chatbot-result").inner_text()
 
+    # CSV import: preview, then the change goes to review.
+    page.goto("/staff/chatbot/entries/import/")
+    assert_accessible(page)
+    csv_text = (
+        "識別子,質問,言い換え,回答,分野,担当課\r\n"
+        ",介護用ベッドは借りられますか,,介護保険のレンタルをご利用ください。,kaigo,kaigo-hoken\r\n"
+    )
+    page.get_by_label("CSVファイル").set_input_files(
+        {"name": "faq.csv", "mimeType": "text/csv", "buffer": csv_text.encode("cp932")}
+    )
+    page.get_by_role("button", name="内容を確認する").click()
+    assert "新しいFAQ 1件、変更 0件" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="取り込んで審査に回す").click()
+    assert "審査に回しました" in page.locator(".messages").inner_text()
+
+    # Unpublishing the new entry: asked and approved by the manager, the bot stops answering.
+    page.goto("/staff/chatbot/entries/?q=介護ロボット")
+    page.get_by_role("link", name=QUESTION).click()
+    assert_accessible(page)  # with the related procedures and the removal section
+    page.get_by_role("button", name="公開停止を申請する").click()
+    assert page.get_by_role("button", name="承認して公開を止める").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="承認して公開を止める").click()
+    assert "公開を止めました" in page.locator(".messages").inner_text()
+    page.goto("/chatbot/")
+    page.get_by_label("ご質問").fill(QUESTION)
+    page.get_by_role("button", name="質問する").click()
+    assert ANSWER not in page.locator("#chatbot-result").inner_text()
+
 
 def test_a_missed_question_becomes_a_phrasing_in_two_clicks(browser_page, real_encoder):
     call_command("ukai_demo", verbosity=0)
