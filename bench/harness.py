@@ -194,3 +194,39 @@ def print_machine() -> None:
         f"{info['memory_gib']} GiB, Python {info['python']}, {info['platform']}, "
         f"commit {info['git_commit'][:10]}{' (dirty)' if info['git_dirty'] else ''}"
     )
+
+
+def postgres_database_ensure(url: str) -> None:
+    """Create the database a ``--database-url`` names when missing (a throwaway cluster has none)."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    host = config["HOST"] or config.get("OPTIONS", {}).get("host", "")
+    params = {"dbname": "postgres", "user": config["USER"], "host": host}
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (config["NAME"],)
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def django_setup(*, prefix: str, database_url: str | None = None) -> Path:
+    """Django on a throwaway data folder (SQLite there, or ``database_url`` / ``DATABASE_URL``).
+
+    Returns the data folder. The test settings: no e-mail leaves, files stay in the folder.
+    """
+    import tempfile
+
+    data_dir = Path(tempfile.mkdtemp(prefix=f"ukai-bench-{prefix}-"))
+    os.environ["UKAI_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ukai.config.settings.test"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    if os.environ.get("DATABASE_URL"):
+        postgres_database_ensure(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    return data_dir

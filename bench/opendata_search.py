@@ -29,7 +29,14 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
-from harness import Result, percentile, print_machine, print_results, write_json  # noqa: E402
+from harness import (  # noqa: E402
+    Result,
+    percentile,
+    postgres_database_ensure,
+    print_machine,
+    print_results,
+    write_json,
+)
 
 WORDS = [
     "避難",
@@ -220,22 +227,6 @@ def _dump_timing(args: argparse.Namespace, data_dir: str) -> Result:
     )
 
 
-def _postgres_database_ensure(url: str) -> None:
-    """A throwaway cluster (scripts/with-postgres.sh) has no database yet: create it."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    host = config["HOST"] or config.get("OPTIONS", {}).get("host", "")
-    params = {"dbname": "postgres", "user": config["USER"], "host": host}
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (config["NAME"],)
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=10_000)
@@ -251,7 +242,7 @@ def main() -> None:
     os.environ["UKAI_DATA_DIR"] = data_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "ukai.config.settings.test"
     if os.environ.get("DATABASE_URL"):
-        _postgres_database_ensure(os.environ["DATABASE_URL"])
+        postgres_database_ensure(os.environ["DATABASE_URL"])
     import django
 
     django.setup()

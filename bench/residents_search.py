@@ -17,11 +17,9 @@ Writes ``bench/results/residents_search.json`` (or ``--output``).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import resource
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +28,14 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
-from harness import Result, percentile, print_machine, print_results, write_json  # noqa: E402
+from harness import (  # noqa: E402
+    Result,
+    django_setup,
+    percentile,
+    print_machine,
+    print_results,
+    write_json,
+)
 
 TARGET_P95_MS = 50.0
 AVERAGE_HOUSEHOLD = 2.65  # residents per household the generator makes, on average
@@ -38,22 +43,6 @@ AVERAGE_HOUSEHOLD = 2.65  # residents per household the generator makes, on aver
 
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _postgres_database_ensure(url: str) -> None:
-    """A throwaway cluster has no database yet: create it."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    host = config["HOST"] or config.get("OPTIONS", {}).get("host", "")
-    params = {"dbname": "postgres", "user": config["USER"], "host": host}
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (config["NAME"],)
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
 def timed(call: Callable[[], Any], repeat: int) -> list[float]:
@@ -84,16 +73,7 @@ def main() -> None:
     parser.add_argument("--output", default="residents_search")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="ukai-bench-residents-")
-    os.environ["UKAI_DATA_DIR"] = data_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ukai.config.settings.test"
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    if os.environ.get("DATABASE_URL"):
-        _postgres_database_ensure(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
+    data_dir = django_setup(prefix="residents", database_url=args.database_url)
     from django.core.management import call_command
     from django.db import connection
 

@@ -30,6 +30,9 @@ urlpatterns = [
     path("staff/ocr/", include("ukai.ocr.staff_urls")),
     path("staff/procedures/", include("ukai.procedures.staff_urls")),
     path("staff/residents/", include("ukai.residents.staff_urls")),
+    path("counter/", include("ukai.counter.queue.urls")),
+    path("staff/counter/queue/", include("ukai.counter.queue.staff_urls")),
+    path("staff/counter/", include("ukai.counter.staff_urls")),
     path("", include("ukai.core.urls")),
 ]
 

@@ -13,6 +13,7 @@ from ukai.core.errors import UkaiError
 from ukai.core.service import audit_log
 
 from . import selectors
+from .generator import csv_header
 from .keys import address_key, kana_key, name_key
 from .models import Household, Movement, ReadPurpose, Resident, ResidentStatus
 
@@ -24,6 +25,7 @@ __all__ = [
     "ReadPurpose",
     "ResidentRecord",
     "address_key",
+    "csv_header",
     "household_of",
     "kana_key",
     "name_key",

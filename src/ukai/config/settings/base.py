@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "ukai.ocr",
     "ukai.minutes",
     "ukai.residents",
+    "ukai.counter",
+    "ukai.counter.queue",
 ]
 
 MIDDLEWARE = [

@@ -223,7 +223,7 @@ def test_restore_into_empty_instance_reproduces_every_row_and_file(
     )
     for table in sorted(before):
         assert after[table] == before[table], table
-    assert len(before["core_department"]) == 21
+    assert len(before["core_department"]) == 27  # the demo city's 部 and 課
 
     if source.vendor == target.vendor == "sqlite":
         # Byte for byte below the ORM too (timestamps to the microsecond).
@@ -480,7 +480,7 @@ def test_backup_command_reports_what_it_wrote(
     assert "SHA-256" in text
     manifest = json.loads(_members(path)[MANIFEST_NAME])
     assert manifest["format"] == "ukai-backup"
-    assert manifest["row_counts"]["core_department"] == 21
+    assert manifest["row_counts"]["core_department"] == 27
     assert "0001_initial" in manifest["migrations"]["core"]
     assert manifest["media"] == {"files": 1, "bytes": len(b"%PDF-1.7 original")}
     assert set(manifest["files"]) >= {"media/procedures/form.pdf", "database/core_staff.jsonl"}
