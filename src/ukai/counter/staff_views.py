@@ -8,14 +8,16 @@ scripts run. Errors of a step are shown on the step and change nothing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -130,6 +132,23 @@ def _names_en() -> dict[str, str]:
     return {p.slug: p.name_en for p in procedures.procedure_search() if p.name_en}
 
 
+def _open_visit_step(
+    view: Callable[[HttpRequest, Visit], HttpResponse],
+) -> Callable[..., HttpResponseBase]:
+    """A step of an open visit (GET shows it, POST saves it); a closed visit goes to its summary."""
+
+    @staff_required
+    @require_http_methods(["GET", "POST"])
+    @functools.wraps(view)
+    def step(request: HttpRequest, visit_id: int) -> HttpResponse:
+        visit = _visit(request, visit_id)
+        if visit.status != VisitStatus.OPEN:
+            return _go(visit)
+        return view(request, visit)
+
+    return step
+
+
 def _conflict_or_error(request: HttpRequest, error: UkaiError) -> None:
     messages.error(request, error.message)
 
@@ -202,12 +221,8 @@ def _manual_rows(request: HttpRequest, visit: Visit) -> list[dict[str, str]]:
     return rows + [{} for _ in range(MANUAL_ROWS - len(rows))]
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def identify(request: HttpRequest, visit_id: int) -> HttpResponse:
-    visit = _visit(request, visit_id)
-    if visit.status != VisitStatus.OPEN:
-        return _go(visit)
+@_open_visit_step
+def identify(request: HttpRequest, visit: Visit) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     birth = request.GET.get("birth_date", "").strip()
     applicant_id = request.GET.get("applicant", "")
@@ -298,12 +313,8 @@ def identify(request: HttpRequest, visit_id: int) -> HttpResponse:
 # --- Interview ---------------------------------------------------------------------------------
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def interview(request: HttpRequest, visit_id: int) -> HttpResponse:
-    visit = _visit(request, visit_id)
-    if visit.status != VisitStatus.OPEN:
-        return _go(visit)
+@_open_visit_step
+def interview(request: HttpRequest, visit: Visit) -> HttpResponse:
     if not visit.persons:
         return redirect("counter:identify", visit_id=visit.pk)
     spec = services.visit_spec(visit)
@@ -357,12 +368,8 @@ def interview(request: HttpRequest, visit_id: int) -> HttpResponse:
 # --- Procedures --------------------------------------------------------------------------------
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def procedures_view(request: HttpRequest, visit_id: int) -> HttpResponse:
-    visit = _visit(request, visit_id)
-    if visit.status != VisitStatus.OPEN:
-        return _go(visit)
+@_open_visit_step
+def procedures_view(request: HttpRequest, visit: Visit) -> HttpResponse:
     if request.method == "POST":
         try:
             visit = services.visit_procedures_save(
@@ -433,12 +440,8 @@ def _form_blocks(visit: Visit, errors: dict[str, list[Any]]) -> list[dict[str, A
     return blocks
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def forms(request: HttpRequest, visit_id: int) -> HttpResponse:
-    visit = _visit(request, visit_id)
-    if visit.status != VisitStatus.OPEN:
-        return _go(visit)
+@_open_visit_step
+def forms(request: HttpRequest, visit: Visit) -> HttpResponse:
     if visit.step in {VisitStep.IDENTIFY, VisitStep.INTERVIEW, VisitStep.PROCEDURES}:
         return _go(visit)
     errors: dict[str, list[Any]] = {}
@@ -503,12 +506,8 @@ def _summary(visit: Visit) -> list[dict[str, Any]]:
     return rows
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def sign(request: HttpRequest, visit_id: int) -> HttpResponse:
-    visit = _visit(request, visit_id)
-    if visit.status != VisitStatus.OPEN:
-        return _go(visit)
+@_open_visit_step
+def sign(request: HttpRequest, visit: Visit) -> HttpResponse:
     if visit.step != VisitStep.SIGN:
         return _go(visit)
     error = ""
