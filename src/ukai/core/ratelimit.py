@@ -1,4 +1,8 @@
-"""Counting a client's requests per time window, in the cache (never the database)."""
+"""Counting a client's requests per time window, in the shared ``ratelimit`` cache (never the database).
+
+Every web process of a machine counts in the same files (settings ``CACHES``), so a limit
+holds whichever gunicorn worker answers.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 def rate_limit_count(*, scope: str, client_address: str, window_seconds: int) -> int:
@@ -19,6 +23,7 @@ def rate_limit_count(*, scope: str, client_address: str, window_seconds: int) ->
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address}".encode()).hexdigest()[:24]
     key = f"{scope}:rate:{digest}:{window}"
     timeout = window_seconds * 2
+    cache = caches["ratelimit"]
     cache.add(key, 0, timeout=timeout)
     try:
         return int(cache.incr(key))

@@ -198,6 +198,18 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 
+# The default cache is per process. Rate limits count in a cache every web process of the
+# machine shares (gunicorn's workers): files in the data folder. Several machines share
+# one counter only through a shared cache (e.g. Redis: point this alias at it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "ratelimit"),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -280,6 +292,21 @@ UKAI_OCR_PIPELINE_SETTLE_SECONDS = 10
 UKAI_OCR_PDF_LANGUAGES = ["jpn"]
 UKAI_OCR_PDF_JOBS = 1
 UKAI_OCR_PDF_SECONDS_PER_PAGE = 60
+# Automatic template matching (docs/adr/0089): the least score (share of a form's features in
+# place) and the margin over the runner-up; uploads and page images of finished jobs kept (days).
+UKAI_OCR_MATCH_MIN_SCORE = 0.12
+UKAI_OCR_MATCH_MARGIN = 1.5
+UKAI_OCR_RETENTION_DAYS = 90
+
+# Open data (ukai.opendata): the map's tiles (地理院タイル; "" = markers on a plain background,
+# for a closed network) and their attribution (HTML); the datastore's largest page (CKAN's rows_max).
+UKAI_OPENDATA_MAP_TILE_URL = os.environ.get(
+    "UKAI_OPENDATA_MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+)
+UKAI_OPENDATA_MAP_TILE_ATTRIBUTION = (
+    '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
+)
+UKAI_OPENDATA_DATASTORE_ROWS_MAX = 32_000
 
 NINJA_PAGINATION_PER_PAGE = UKAI_API_PAGE_SIZE
 NINJA_PAGINATION_MAX_LIMIT = UKAI_API_MAX_PAGE_SIZE
@@ -291,5 +318,6 @@ UKAI_MINUTES_WHISPER_MODEL = os.environ.get("UKAI_MINUTES_WHISPER_MODEL", "")
 UKAI_MINUTES_ASR_THREADS = int(os.environ.get("UKAI_MINUTES_ASR_THREADS", "2"))
 UKAI_MINUTES_MAX_UPLOAD_BYTES = int(os.environ.get("UKAI_MINUTES_MAX_UPLOAD_BYTES", 1024**3))
 UKAI_MINUTES_MAX_SECONDS = 6 * 3600 + 600
-# Hand transcription takes this many times the recording's length (the KPI's baseline).
+# Hand transcription takes this many times the recording's length: the KPI's baseline for a
+# meeting type without its own (set at /staff/minutes/baselines/, ADR 0098).
 UKAI_MINUTES_MANUAL_FACTOR = 4.5

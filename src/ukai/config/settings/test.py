@@ -22,4 +22,9 @@ STORAGES = {
 # The real database queue: tests run the worker (`ukai_worker --batch`) to execute tasks.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# One in-process store behind both aliases, so that a test's cache.clear() resets rate limits too.
+CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ukai-tests"}
+    for alias in ("default", "ratelimit")
+}
 AXES_ENABLED = True
