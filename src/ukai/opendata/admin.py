@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from .models import (
     Dataset,
+    DatastoreTable,
     Group,
     HarvestSource,
     Organization,
@@ -79,6 +80,13 @@ class ResourceVersionAdmin(_ReadOnly, admin.ModelAdmin[ResourceVersion]):
         "encoding",
         "uploaded_by",
     )
+
+
+@admin.register(DatastoreTable)
+class DatastoreTableAdmin(_ReadOnly, admin.ModelAdmin[DatastoreTable]):
+    list_display = ("__str__", "resource", "version", "state", "rows_loaded", "created", "finished")
+    list_filter = ("state",)
+    readonly_fields = ("resource", "version", "fields", "message")
 
 
 @admin.register(HarvestSource)

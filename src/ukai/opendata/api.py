@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ukai.core.errors import UkaiError
 from ukai.core.service import actor_set_staff, staff_from_api_token
 
-from . import selectors, services
+from . import datastore, selectors, services, tasks
 from .errors import CatalogValidationError, SearchQueryError
 from .models import Dataset, Group, Organization, Resource
 from .reference import LICENSES
@@ -177,7 +178,7 @@ def resource_dict(request: HttpRequest | None, resource: Resource) -> dict[str, 
         "created": _when(resource.created),
         "last_modified": _when(resource.modified),
         "metadata_modified": _when(resource.modified),
-        "datastore_active": resource.is_upload and resource.format.upper() == "CSV",
+        "datastore_active": resource.datastore_active,
         "download_count": resource.download_count,
         "standard_compliance": version.compliance if version is not None else None,
         "standard_validation": _validation_summary(version),
@@ -457,75 +458,68 @@ def _json_param(call: Call, key: str) -> Any:
     return value
 
 
+def _optional_integer(call: Call, key: str) -> int | None:
+    if call.data.get(key) in (None, ""):
+        return None
+    return call.integer(key, 0)
+
+
 def datastore_search(call: Call) -> Any:
-    """表形式のリソースの行 / Records of a CSV resource: filters, q, limit, offset, fields."""
+    """表形式のリソースの行 / Records of a tabular resource: filters, q, fields, sort, limit
+    (≤32000), offset, include_total, total_estimation_threshold, records_format."""
     value = call.required_id("resource_id")
     resource = selectors.resource_by_id(value, staff=call.staff)
-    table = selectors.resource_table(resource=resource) if resource is not None else None
+    table = datastore.datastore_table_active(resource=resource) if resource is not None else None
     if resource is None or table is None:
         raise _NotFound(
-            f'表形式のリソース（{value}）が見つかりません。 / Resource "{value}" was not found.'
+            f"データストアにリソース（{value}）がありません（表形式でないか、読み込み中です）。 / "
+            f'Resource "{value}" was not found.'
         )
-    limit = call.integer("limit", 100, high=32000)
-    offset = call.integer("offset", 0)
     filters = _json_param(call, "filters") or {}
     if not isinstance(filters, dict):
         raise CatalogValidationError(
             {"filters": ["列名と値の組で指定してください。 / Must be a dict"]}
         )
-    unknown = [key for key in filters if key not in table.header]
-    if unknown:
-        raise CatalogValidationError(
-            {
-                "filters": [
-                    f"列がありません: {', '.join(unknown)} / field(s) not found: {', '.join(unknown)}"
-                ]
-            }
-        )
     fields = _json_param(call, "fields")
     if isinstance(fields, str):
         fields = [f.strip() for f in fields.split(",") if f.strip()]
-    columns = list(fields or table.header)
-    missing = [c for c in columns if c not in table.header and c != "_id"]
-    if missing:
+    if fields is not None and not isinstance(fields, list):
         raise CatalogValidationError(
-            {
-                "fields": [
-                    f"列がありません: {', '.join(missing)} / field(s) not found: {', '.join(missing)}"
-                ]
-            }
+            {"fields": ["列名のリストで指定してください。 / Must be a list of field names"]}
         )
-    q = services.search_text_normalize(call.text("q"))
-    positions = {name: i for i, name in enumerate(table.header)}
-    wanted = {
-        key: {str(v) for v in (value if isinstance(value, list) else [value])}
-        for key, value in filters.items()
-    }
-    matched = []
-    for number, row in enumerate(table.rows, start=1):
-        cells = row + [""] * (len(table.header) - len(row))
-        if any(cells[positions[key]] not in values for key, values in wanted.items()):
-            continue
-        if q and not any(q in services.search_text_normalize(cell) for cell in cells):
-            continue
-        matched.append((number, cells))
-    records = [
-        {"_id": number, **{c: cells[positions[c]] for c in columns if c != "_id"}}
-        for number, cells in matched[offset : offset + limit]
-    ]
+    q = call.data.get("q") or ""
+    if not isinstance(q, str):
+        raise CatalogValidationError({"q": ["q は文字列で指定してください。 / q must be a string"]})
+    limit = call.integer("limit", datastore.DEFAULT_LIMIT, low=-(10**9), high=10**9)
+    offset = call.integer("offset", 0, low=-(10**9), high=10**9)
+    result = datastore.datastore_search(
+        table=table,
+        filters=filters,
+        q=q,
+        fields=[str(f) for f in fields] if fields else None,
+        sort=call.text("sort"),
+        limit=limit,
+        offset=offset,
+        include_total=call.boolean("include_total", True),
+        total_estimation_threshold=_optional_integer(call, "total_estimation_threshold"),
+        records_format=call.text("records_format", "objects"),
+    )
     base = reverse("opendata:api_action", kwargs={"name": "datastore_search"})
+    params = {
+        key: json.dumps(item, ensure_ascii=False) if isinstance(item, dict | list) else str(item)
+        for key, item in call.data.items()
+        if key != "offset"
+    }
+    start = urlencode(params)
     return {
         "resource_id": str(resource.pk),
-        "fields": [{"id": "_id", "type": "int"}]
-        + [{"id": c, "type": "text"} for c in columns if c != "_id"],
-        "records": records,
-        "total": len(matched),
-        "limit": limit,
-        "offset": offset,
+        **result,
         "filters": filters,
+        **({"q": q} if q else {}),
+        **({"sort": call.text("sort")} if call.text("sort") else {}),
         "_links": {
-            "start": f"{base}?resource_id={resource.pk}",
-            "next": f"{base}?resource_id={resource.pk}&offset={offset + limit}",
+            "start": f"{base}?{start}",
+            "next": f"{base}?{urlencode(params | {'offset': str(offset + result['limit'])})}",
         },
     }
 
@@ -592,6 +586,8 @@ def resource_create(call: Call) -> Any:
         upload=_upload_of(call),
         repair=call.boolean("repair"),
     )
+    if resource.is_upload:
+        tasks.datastore_load_on_commit(resource.pk)
     return resource_dict(call.request, resource)
 
 
@@ -609,6 +605,8 @@ def resource_patch(call: Call) -> Any:
         upload=_upload_of(call),
         repair=call.boolean("repair"),
     )
+    if call.files.get("upload") is not None:
+        tasks.datastore_load_on_commit(resource.pk)
     resource.refresh_from_db()
     return resource_dict(call.request, resource)
 
@@ -628,6 +626,7 @@ def resource_delete(call: Call) -> Any:
     if resource is None:
         raise _NotFound(f"リソース（{value}）が見つかりません。 / Resource was not found.")
     services.resource_delete(resource=resource, staff=staff)
+    tasks.datastore_load_on_commit(resource.pk)
     return None
 
 

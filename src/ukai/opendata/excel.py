@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -225,3 +226,19 @@ def excel_to_csv(content: bytes, *, sheet: str | None = None) -> bytes:
         if cells:
             writer.writerow(cells)
     return out.getvalue().encode("utf-8")
+
+
+def excel_rows(handle: Any) -> Iterator[list[str]]:
+    """The non-blank rows of a workbook's first sheet as text, read as a stream (read-only mode)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(handle, data_only=True, read_only=True)
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            cells = [_text(v) for v in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if cells:
+                yield cells
+    finally:
+        workbook.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,7 +23,7 @@ from ukai.core.errors import UkaiError
 
 from . import services
 from .errors import CatalogValidationError
-from .models import Dataset, HarvestSource
+from .models import Dataset, HarvestSource, Resource
 
 PAGE_ROWS = 1000
 MAX_DATASETS = 20_000
@@ -37,23 +38,33 @@ _LICENSES = {
 }
 
 
+# Files of these formats are downloaded and checked like uploads; others stay plain links.
+CHECKED_FORMATS = ("CSV", "XLSX", "JSON", "GEOJSON")
+
+
 @dataclass
 class HarvestResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    files_checked: int = 0
+    files_refused: int = 0
     messages: list[str] = field(default_factory=list)
+    # Resources with a newly checked file (their rows go to the datastore).
+    checked_resource_ids: list[Any] = field(default_factory=list)
 
     @property
     def status(self) -> str:
-        return "ok" if not self.skipped else "partial"
+        return "ok" if not self.skipped and not self.files_refused else "partial"
 
     def summary(self) -> str:
         head = (
-            f"作成 {self.created}・更新 {self.updated}・変更なし {self.unchanged}・スキップ {self.skipped} / "
+            f"作成 {self.created}・更新 {self.updated}・変更なし {self.unchanged}・スキップ {self.skipped}"
+            f"・ファイル検査 {self.files_checked}（不合格 {self.files_refused}） / "
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"skipped {self.skipped}"
+            f"skipped {self.skipped}, files checked {self.files_checked} "
+            f"({self.files_refused} refused)"
         )
         return "\n".join([head, *self.messages[:50]])
 
@@ -182,7 +193,7 @@ def harvest_run(*, source: HarvestSource) -> HarvestResult:
         data = _local_data(source, remote)
         try:
             if local is None:
-                services.dataset_create(data=data, staff=None)
+                local = services.dataset_create(data=data, staff=None)
                 result.created += 1
             else:
                 # Remote resources replace the local ones: drop ids so they are matched afresh.
@@ -192,8 +203,74 @@ def harvest_run(*, source: HarvestSource) -> HarvestResult:
             result.skipped += 1
             problems = "; ".join(f"{k}: {v[0]}" for k, v in exc.fields.items())
             result.messages.append(f"{name}: {problems}")
+            continue
+        _files_check(local, result)
     _record(source, result.status, result.summary())
     return result
+
+
+def _filename_of(url: str, file_format: str) -> str:
+    path = urllib.parse.urlsplit(url).path
+    name = urllib.parse.unquote(path.rsplit("/", 1)[-1]) or "file"
+    suffix = "." + file_format.lower()
+    return name if name.lower().endswith(suffix) else name + suffix
+
+
+def download(url: str, *, limit: int) -> bytes:
+    """A remote file, refused past ``limit`` bytes (never reading more than limit + 1)."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise HarvestError(
+            f"http(s) の URL ではないため取得しません（{url}）。",
+            f"Not an http(s) URL; not downloaded ({url}).",
+        )
+    request = urllib.request.Request(url, headers={"User-Agent": "Ukai harvester"})  # noqa: S310
+    too_large = HarvestError(
+        f"ファイルが大きすぎます（上限 {services.upload_limit_text()}）。",
+        f"The file is too large (limit {services.upload_limit_text()}).",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise too_large
+            content: bytes = response.read(limit + 1)
+    except urllib.error.HTTPError as exc:
+        raise HarvestError(
+            f"ファイルを取得できません（HTTP {exc.code}）。",
+            f"The file cannot be downloaded (HTTP {exc.code}).",
+        ) from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise HarvestError(
+            f"ファイルを取得できません（{exc}）。", f"The file cannot be downloaded ({exc})."
+        ) from exc
+    if len(content) > limit:
+        raise too_large
+    return content
+
+
+def _files_check(dataset: Dataset, result: HarvestResult) -> None:
+    """Download and check each harvested file; a failing file is recorded, never fatal."""
+    for resource in dataset.resources.filter(state=Resource.State.ACTIVE, url_type=""):
+        file_format = resource.format.upper()
+        if file_format not in CHECKED_FORMATS or not resource.url:
+            continue
+        result.files_checked += 1
+        try:
+            content: bytes | None = download(resource.url, limit=services.upload_limit_bytes())
+            problem = ""
+        except HarvestError as exc:
+            content, problem = None, str(exc)
+        version = services.resource_harvest_check(
+            resource=resource,
+            filename=_filename_of(resource.url, file_format),
+            content=content,
+            problem=problem,
+        )
+        if version is None:
+            result.files_refused += 1
+            result.messages.append(f"{dataset.name} / {resource.name}: {resource.check_message}")
+        else:
+            result.checked_resource_ids.append(resource.pk)
 
 
 def _record(source: HarvestSource, status: str, message: str) -> None:

@@ -7,6 +7,7 @@ CKAN-compatible Action API is a thin translation of these rows.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -199,6 +200,10 @@ class Resource(models.Model):
     position = models.PositiveIntegerField(default=0)
     state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.ACTIVE)
     download_count = models.PositiveIntegerField(_("ダウンロード数"), default=0)
+    # A harvested link whose file failed the upload checks: why (Japanese / English).
+    check_message = models.TextField(_("取り込み時の検査"), blank=True)
+    # CKAN's flag: the rows of the newest version are in the datastore (``DatastoreTable``).
+    datastore_active = models.BooleanField(_("データストア"), default=False)
     created = models.DateTimeField(_("作成日時"), auto_now_add=True)
     modified = models.DateTimeField(_("更新日時"), auto_now=True)
 
@@ -209,6 +214,17 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Only the datastore sets ``datastore_active`` (with an update); a full save of a
+        # copy loaded before a load finished must not turn it back.
+        if not self._state.adding and kwargs.get("update_fields") is None and not args:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "datastore_active"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_upload(self) -> bool:
@@ -248,6 +264,62 @@ class ResourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} v{self.number}"
+
+
+class DatastoreTable(models.Model):
+    """The rows of one resource version, loaded into a table of their own (ADR 0024).
+
+    A resource has at most one ``active`` table: the one ``datastore_search`` reads.
+    A new version is loaded into a new table beside it and made active in one
+    transaction; the old one is retired and dropped a little later.
+    """
+
+    class State(models.TextChoices):
+        LOADING = "loading", _("読み込み中")
+        ACTIVE = "active", _("公開中")
+        FAILED = "failed", _("失敗")
+        RETIRED = "retired", _("置き換え済み")
+        DROPPED = "dropped", _("削除済み")
+
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="datastore_tables"
+    )
+    version = models.ForeignKey(
+        ResourceVersion, on_delete=models.CASCADE, related_name="datastore_tables"
+    )
+    state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.LOADING)
+    # [{"id": header name, "column": "c1", "type": "int" | "numeric" | "text", ...}]
+    fields = models.JSONField(_("列"), default=list, blank=True)
+    rows_expected = models.PositiveBigIntegerField(_("行数"), null=True, blank=True)
+    rows_loaded = models.PositiveBigIntegerField(_("読み込んだ行数"), default=0)
+    message = models.TextField(_("結果の詳細"), blank=True)
+    created = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    finished = models.DateTimeField(_("完了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("データストアの表")
+        verbose_name_plural = _("データストアの表")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource"],
+                condition=models.Q(state="active"),
+                name="opendata_datastore_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table_name} ({self.state})"
+
+    @property
+    def table_name(self) -> str:
+        return f"opendata_ds_{self.pk}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_expected:
+            return 0
+        return min(100, int(self.rows_loaded * 100 / self.rows_expected))
 
 
 class DailyCount(models.Model):

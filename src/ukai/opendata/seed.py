@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from . import services
+from . import datastore, services
 from .models import Dataset, Organization
 from .reference import OPENDATA_LIST_COLUMNS
 
@@ -220,7 +220,10 @@ def _content(seed: SeedDataset) -> bytes:
 def catalog_seed() -> tuple[int, int]:
     """Create the organisations, groups and the sample data sets; return (created, kept)."""
     with services.catalog_write(), transaction.atomic():
-        return _catalog_seed()
+        counts = _catalog_seed()
+    # The sample files are small: their rows go into the datastore at once.
+    datastore.datastore_load_missing()
+    return counts
 
 
 def _catalog_seed() -> tuple[int, int]:

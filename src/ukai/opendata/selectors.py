@@ -758,3 +758,122 @@ def standard_compliance_scores(*, as_of: date) -> list[float]:
                 best = max(best, latest.compliance or 0.0)
         scores.append(best)
     return scores
+
+
+# --- map ------------------------------------------------------------------------------------
+
+MAP_MAX_POINTS = 1000
+_LATITUDE_HEADERS = ("緯度", "latitude", "lat")
+_LONGITUDE_HEADERS = ("経度", "longitude", "lon", "lng")
+_LABEL_HEADERS = ("名称", "施設名", "名前", "避難所名", "name", "title")
+
+
+@dataclass
+class MapPoints:
+    """The points of a resource, for the map and the table beside it."""
+
+    label_column: str
+    points: list[dict[str, Any]]  # {"lat", "lon", "label"}
+    total: int  # points in the file (the map shows the first MAP_MAX_POINTS)
+
+
+def _header_index(header: list[str], names: tuple[str, ...]) -> int | None:
+    lowered = [h.strip().lower() for h in header]
+    for name in names:
+        if name in lowered:
+            return lowered.index(name)
+    return None
+
+
+def _point_label(properties: dict[str, Any]) -> tuple[str, str]:
+    for name in _LABEL_HEADERS:
+        if properties.get(name) not in (None, ""):
+            return name, str(properties[name])
+    for key, value in properties.items():
+        if isinstance(value, str) and value:
+            return str(key), value
+    return "", ""
+
+
+def resource_map_points(*, resource: Resource) -> MapPoints | None:
+    """Points of an uploaded GeoJSON (Point features) or CSV with 緯度/経度 columns."""
+    from .geojson import geojson_points
+
+    if not resource.is_upload:
+        return None
+    version = resource_latest_version(resource=resource)
+    if version is None:
+        return None
+    if version.size > PREVIEW_MAX_BYTES:
+        return _datastore_map_points(resource=resource)
+    points: list[dict[str, Any]] = []
+    label_column = ""
+    if resource.format.upper() == "GEOJSON" or version.filename.lower().endswith(".geojson"):
+        import json
+
+        from django.core.files.storage import default_storage
+
+        with default_storage.open(version.file.name or "", "rb") as handle:
+            try:
+                document = json.loads(handle.read().decode("utf-8-sig"))
+            except ValueError:
+                return None
+        for found in geojson_points(document):
+            label_column, label = _point_label(found["properties"])
+            points.append({"lat": found["lat"], "lon": found["lon"], "label": label})
+    elif resource.format.upper() == "CSV":
+        table = resource_table(resource=resource)
+        if table is None:
+            return _datastore_map_points(resource=resource)
+        lat_at = _header_index(table.header, _LATITUDE_HEADERS)
+        lon_at = _header_index(table.header, _LONGITUDE_HEADERS)
+        if lat_at is None or lon_at is None:
+            return None
+        label_at = _header_index(table.header, _LABEL_HEADERS)
+        label_at = 0 if label_at is None else label_at
+        label_column = table.header[label_at]
+        for row in table.rows:
+            try:
+                lat, lon = float(row[lat_at]), float(row[lon_at])
+            except (IndexError, ValueError):
+                continue
+            if 20.0 <= lat <= 46.0 and 122.0 <= lon <= 154.5:
+                label = row[label_at] if label_at < len(row) else ""
+                points.append({"lat": lat, "lon": lon, "label": label})
+    if not points:
+        return None
+    return MapPoints(label_column=label_column, points=points[:MAP_MAX_POINTS], total=len(points))
+
+
+def _datastore_map_points(*, resource: Resource) -> MapPoints | None:
+    """The first points of a table too large to read per request, from the datastore."""
+    from . import datastore
+
+    table = datastore.datastore_table_active(resource=resource)
+    if table is None:
+        return None
+    header = [field["id"] for field in table.fields]
+    lat_at = _header_index(header, _LATITUDE_HEADERS)
+    lon_at = _header_index(header, _LONGITUDE_HEADERS)
+    if lat_at is None or lon_at is None:
+        return None
+    label_at = _header_index(header, _LABEL_HEADERS)
+    label = header[0 if label_at is None else label_at]
+    found = datastore.datastore_search(
+        table=table,
+        fields=[label, header[lat_at], header[lon_at]],
+        limit=MAP_MAX_POINTS,
+        include_total=False,
+        records_format="lists",
+    )
+    points = []
+    for name, lat, lon in found["records"]:
+        try:
+            lat, lon = float(lat), float(lon)
+        except (TypeError, ValueError):
+            continue
+        if 20.0 <= lat <= 46.0 and 122.0 <= lon <= 154.5:
+            points.append({"lat": lat, "lon": lon, "label": "" if name is None else str(name)})
+    if not points:
+        return None
+    return MapPoints(label_column=label, points=points, total=max(table.rows_loaded, len(points)))

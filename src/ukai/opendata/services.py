@@ -34,6 +34,7 @@ from ukai.core.service import audit_log
 
 from .errors import CatalogValidationError
 from .excel import excel_lint, excel_to_csv
+from .geojson import geojson_issues
 from .models import (
     NAME_PATTERN,
     DailyCount,
@@ -631,21 +632,9 @@ def upload_check(*, content: bytes, filename: str, file_format: str) -> UploadCh
     return UploadCheck(encoding=encoding, rows=len(rows) - 1)
 
 
-_GEOJSON_TYPES = {
-    "FeatureCollection",
-    "Feature",
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-    "GeometryCollection",
-}
-
-
 def json_check(content: bytes, *, geojson: bool) -> None:
-    """Refuse JSON that does not parse (with its line and column), and GeoJSON without a valid type."""
+    """Refuse JSON that does not parse (with its line and column), and GeoJSON that breaks
+    RFC 7946 or lies outside Japan (``geojson.geojson_issues``, by feature index)."""
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -661,14 +650,20 @@ def json_check(content: bytes, *, geojson: bool) -> None:
                 ]
             }
         ) from exc
-    if geojson and (not isinstance(document, dict) or document.get("type") not in _GEOJSON_TYPES):
+    if not geojson:
+        return
+    issues, total = geojson_issues(document)
+    if issues:
+        messages = [issue.text() for issue in issues]
+        if total > len(issues):
+            messages.append(
+                f"ほかに{total - len(issues)}件の問題があります。 / "
+                f"{total - len(issues)} more problems."
+            )
         raise CatalogValidationError(
-            {
-                "upload": [
-                    "GeoJSON の最上位に type（FeatureCollection など）がありません。 / "
-                    "A GeoJSON document needs a top-level type such as FeatureCollection."
-                ]
-            }
+            {"upload": messages},
+            message_ja=f"GeoJSON に{total}件の問題があります。{issues[0].message_ja}",
+            message_en=f"The GeoJSON has {total} problem(s). {issues[0].message_en}",
         )
 
 
@@ -1074,6 +1069,41 @@ def resource_patch(
         dataset.search_text = dataset_search_text(dataset)
         dataset.save(update_fields=["search_text", "modified"])
     return resource
+
+
+def resource_harvest_check(
+    *, resource: Resource, filename: str, content: bytes | None, problem: str = ""
+) -> ResourceVersion | None:
+    """Check a harvested file like an upload (size, encoding, layout, the standard data set)
+    and keep it as a version; the resource stays a link to the remote file.
+
+    ``content`` None (or a refused file) records ``problem`` (or the refusal) on the
+    resource instead, for the data set page; nothing else changes.
+    """
+    if content is not None:
+        try:
+            check = upload_check(content=content, filename=filename, file_format=resource.format)
+        except CatalogValidationError as exc:
+            problem = " ".join(m for messages in exc.fields.values() for m in messages)
+        else:
+            with _FilesCleanup(), transaction.atomic():
+                url, url_type = resource.url, resource.url_type
+                version = _versions_add(
+                    resource=resource,
+                    content=content,
+                    filename=filename,
+                    check=check,
+                    actor_name="harvest",
+                    repair=False,
+                )
+                Resource.objects.filter(pk=resource.pk).update(
+                    url=url, url_type=url_type, check_message=""
+                )
+            resource.refresh_from_db()
+            return version
+    Resource.objects.filter(pk=resource.pk).update(check_message=problem[:4000])
+    resource.check_message = problem[:4000]
+    return None
 
 
 def dataset_delete(*, dataset: Dataset, staff: Any) -> Dataset:

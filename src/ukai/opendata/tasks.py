@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from ukai.core.background import background_task
 
-from . import harvest
+from . import datastore, harvest
 from .models import HarvestSource
 
 TICK = dt.timedelta(hours=1)
@@ -45,4 +47,33 @@ def harvest_tick() -> int:
 @background_task(max_attempts=3, backoff_seconds=300)
 def harvest_source_run(source_id: int) -> str:
     source = HarvestSource.objects.select_related("organization").get(pk=source_id)
-    return harvest.harvest_run(source=source).summary()
+    result = harvest.harvest_run(source=source)
+    for resource_id in result.checked_resource_ids:
+        datastore_load_on_commit(resource_id)
+    return result.summary()
+
+
+# --- datastore (ADR 0024) ---------------------------------------------------------------------
+
+
+def datastore_load_on_commit(resource_id: Any) -> None:
+    """Queue the load of the resource's newest version once the upload is committed."""
+    key = str(resource_id)
+    transaction.on_commit(lambda: datastore_load_run.enqueue(key))
+
+
+@background_task(max_attempts=3, backoff_seconds=60)
+def datastore_load_run(resource_id: str) -> str:
+    """Load the rows into a new table, swap it in, and drop the replaced table a little later."""
+    table, retired = datastore.datastore_load(resource_id=resource_id)
+    run_after = timezone.now() + datastore.RETIRED_TABLE_GRACE
+    for table_id in retired:
+        datastore_table_drop_run.using(run_after=run_after).enqueue(table_id)
+    if table is None:
+        return "not tabular"
+    return f"{table.table_name}: {table.state}, {table.rows_loaded} rows"
+
+
+@background_task(max_attempts=3, backoff_seconds=60)
+def datastore_table_drop_run(table_id: int) -> bool:
+    return datastore.datastore_table_drop(table_id=table_id)

@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     path("opendata/dataset/<str:name>/", views.dataset_page, name="dataset"),
     path(
+        "opendata/dataset/<str:name>/datastore-status.json",
+        views.datastore_status,
+        name="datastore_status",
+    ),
+    path(
         "opendata/dataset/<uuid:dataset_id>/resource/<uuid:resource_id>/download/<str:filename>",
         views.resource_download,
         name="resource_download",

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import csv
 import uuid
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, overload
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ukai.core.errors import UkaiError
 from ukai.core.service import staff_required
 
-from . import dcat, selectors, services
+from . import datastore, dcat, selectors, services, tasks
 from .api import resource_url
 from .errors import CatalogValidationError, SearchQueryError
 from .forms import DatasetForm, UploadForm
@@ -98,13 +107,48 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+class _DatastoreRows:
+    """The rows of a datastore table as the paginator slices them: one query per page."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return int(self.table.rows_loaded)
+
+    @overload
+    def __getitem__(self, index: int, /) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, index: slice, /) -> list[list[str]]: ...
+
+    def __getitem__(self, index: int | slice, /) -> list[str] | list[list[str]]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        found = datastore.datastore_search(
+            table=self.table,
+            limit=max(stop - start, 0),
+            offset=start,
+            include_total=False,
+            records_format="lists",
+        )
+        return [["" if v is None else str(v) for v in row[1:]] for row in found["records"]]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for start in range(0, len(self), PREVIEW_PAGE_SIZE):
+            yield from self[start : start + PREVIEW_PAGE_SIZE]
+
+
 @require_GET
 def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
     dataset = selectors.dataset_by_id_or_name(name)
     if dataset is None:
         raise Http404
     resources = list(getattr(dataset, "active_resources", []))
-    previewable = [r for r in resources if r.is_upload and r.format.upper() == "CSV"]
+    previewable = [
+        r for r in resources if r.is_upload and (r.format.upper() == "CSV" or r.datastore_active)
+    ]
     chosen = previewable[0] if previewable else None
     wanted = request.GET.get("resource", "")
     for resource in previewable:
@@ -113,23 +157,37 @@ def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
     preview: dict[str, Any] | None = None
     if chosen is not None:
         table = selectors.resource_table(resource=chosen)
+        active = datastore.datastore_table_active(resource=chosen) if table is None else None
+        rows: list[list[str]] | _DatastoreRows
         if table is not None:
-            page = Paginator(table.rows, PREVIEW_PAGE_SIZE).get_page(_page_number(request))
+            header, rows, total = table.header, table.rows, table.total
+        elif active is not None:
+            # Too large to read per request (or a workbook): page through the datastore.
+            header = [field["id"] for field in active.fields]
+            rows, total = _DatastoreRows(active), active.rows_loaded
+        if table is not None or active is not None:
+            page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(_page_number(request))
             preview = {
                 "resource": chosen,
-                "header": table.header,
+                "header": header,
                 "page": page,
-                "total": table.total,
-                "chart": _bar_chart(table.header, list(page.object_list)),
+                "total": total,
+                "chart": _bar_chart(header, list(page.object_list)),
             }
+    map_view = _map_of(resources, wanted=request.GET.get("map", ""))
     downloads = [
         {
             "resource": r,
             "url": _download_url(r),
-            "version": selectors.resource_latest_version(resource=r) if r.is_upload else None,
+            # A harvested link has versions too: the files checked when it was harvested.
+            "version": selectors.resource_latest_version(resource=r),
+            "datastore": datastore.datastore_table_latest(resource=r) if r.is_upload else None,
         }
         for r in resources
     ]
+    loading = any(
+        item["datastore"] is not None and item["datastore"].state == "loading" for item in downloads
+    )
     return render(
         request,
         "opendata/dataset.html",
@@ -138,9 +196,66 @@ def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
             "license": LICENSES.get(dataset.license_id),
             "downloads": downloads,
             "preview": preview,
+            "datastore_loading": loading,
+            "map": map_view,
             "tags": sorted(dataset.tags.all(), key=lambda t: t.name),
             "groups": list(dataset.groups.all()),
         },
+    )
+
+
+# 地理院タイル (the Geospatial Information Authority of Japan); "" = markers on a plain background.
+DEFAULT_TILE_URL = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+DEFAULT_TILE_ATTRIBUTION = (
+    '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
+)
+
+
+def _map_of(resources: list[Any], *, wanted: str) -> dict[str, Any] | None:
+    """The points of the chosen (or first) resource with coordinates, and the tile settings."""
+    candidates = [r for r in resources if r.is_upload and r.format.upper() in ("CSV", "GEOJSON")]
+    candidates.sort(key=lambda r: str(r.pk) != wanted)
+    for resource in candidates:
+        found = selectors.resource_map_points(resource=resource)
+        if found is None:
+            continue
+        return {
+            "resource": resource,
+            "label_column": found.label_column,
+            "points": found.points,
+            "total": found.total,
+            "config": {
+                "tileUrl": getattr(settings, "UKAI_OPENDATA_MAP_TILE_URL", DEFAULT_TILE_URL),
+                "attribution": getattr(
+                    settings, "UKAI_OPENDATA_MAP_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION
+                ),
+                "points": [[p["lat"], p["lon"], p["label"]] for p in found.points],
+            },
+        }
+    return None
+
+
+@require_GET
+def datastore_status(request: HttpRequest, name: str) -> JsonResponse:
+    """The datastore loads of a data set's resources, polled by the page while one runs."""
+    dataset = selectors.dataset_by_id_or_name(name)
+    if dataset is None:
+        raise Http404
+    items = []
+    for resource in getattr(dataset, "active_resources", []):
+        table = datastore.datastore_table_latest(resource=resource) if resource.is_upload else None
+        if table is not None:
+            items.append(
+                {
+                    "resource": str(resource.pk),
+                    "state": table.state,
+                    "percent": table.progress_percent,
+                    "rows_loaded": table.rows_loaded,
+                    "rows_expected": table.rows_expected,
+                }
+            )
+    return JsonResponse(
+        {"loading": any(i["state"] == "loading" for i in items), "resources": items}
     )
 
 
@@ -366,11 +481,17 @@ def staff_upload(request: HttpRequest, name: str) -> HttpResponse:
                 for message in messages:
                     form.add_error("file", message)
         else:
+            tasks.datastore_load_on_commit(resource.pk)
             version = selectors.resource_latest_version(resource=resource)
             return render(
                 request,
                 "opendata/staff_uploaded.html",
-                {"dataset": dataset, "resource": resource, "version": version},
+                {
+                    "dataset": dataset,
+                    "resource": resource,
+                    "version": version,
+                    "tabular": version is not None and datastore.version_is_tabular(version),
+                },
             )
     return render(request, "opendata/staff_upload.html", {"dataset": dataset, "form": form})
 

@@ -8,7 +8,11 @@ from ukai.opendata.models import Resource
 from ukai.opendata.tests.conftest import dataset_data, make_staff
 
 
-def test_staff_upload_checks_repairs_and_keeps_the_original(client, catalog, publisher):
+def test_staff_upload_checks_repairs_and_keeps_the_original(
+    client, catalog, publisher, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
     services.dataset_create(
         data=dataset_data("fire", standard_dataset="消防水利施設一覧"), staff=None
     )
@@ -17,13 +21,17 @@ def test_staff_upload_checks_repairs_and_keeps_the_original(client, catalog, pub
     assert "/staff/opendata/dataset/fire/upload/" in page
     header = "全国地方公共団体コード,ID,地方公共団体名,種別,緯度,経度,口径"
     content = f"{header}\r\n21201,1,岐阜市,消火栓,136.759,35.416,150\r\n".encode()
-    response = client.post(
-        "/staff/opendata/dataset/fire/upload/",
-        {"file": SimpleUploadedFile("fire.csv", content), "repair": "on"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/staff/opendata/dataset/fire/upload/",
+            {"file": SimpleUploadedFile("fire.csv", content), "repair": "on"},
+        )
     assert response.status_code == 200
     page = response.content.decode()
     assert "第2版を公開しました" in page
+    # The rows go to the datastore in the background.
+    assert "バックグラウンドでデータストア" in page
+    assert DBTaskResult.objects.filter(task_path__endswith=".datastore_load_run").count() == 1
     assert "緯度と経度が入れ替わっていたため入れ替えました" in page
     assert "第1版からの変更：追加 0行・削除 0行・変更 1行" in page
     assert Resource.objects.get(dataset__name="fire").versions.count() == 2

@@ -111,3 +111,63 @@ def test_preview_draws_a_bar_chart_of_a_numeric_column(client, seeded):
     text = page.decode()
     assert "グラフ：地域名ごとの総人口（このページの行）" in text
     assert text.count('class="opendata-chart__row"') == 8
+
+
+def test_dataset_page_has_a_map_of_the_points(client, catalog, settings):
+    from ukai.opendata.seed import catalog_seed
+
+    catalog_seed()
+    page = client.get("/opendata/dataset/gifu-city-evacuation-sites/").content.decode()
+    assert "opendata/vendor/leaflet-1.9.4/leaflet.js" in page
+    assert "地図の地点（8件）" in page
+    assert "<td>岐阜市立長良小学校</td><td>35.4412</td><td>136.7758</td>" in page
+    assert "cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png" in page
+    settings.UKAI_OPENDATA_MAP_TILE_URL = ""
+    page = client.get("/opendata/dataset/gifu-city-evacuation-sites/").content.decode()
+    assert '"tileUrl": ""' in page
+    # A data set without coordinates has no map.
+    page = client.get("/opendata/dataset/gifu-city-garbage-sorting/").content.decode()
+    assert "leaflet.js" not in page
+    assert "地図の地点" not in page
+
+
+def test_a_large_file_is_previewed_from_the_datastore(client, catalog, monkeypatch):
+    from ukai.opendata import datastore, selectors, services
+    from ukai.opendata.tests.conftest import dataset_data
+
+    dataset = services.dataset_create(data=dataset_data("big"), staff=None)
+    rows = "".join(f"{n},施設{n}\r\n" for n in range(1, 46))
+    resource = services.resource_create(
+        dataset=dataset,
+        data={"name": "施設", "format": "CSV"},
+        staff=None,
+        upload=("big.csv", f"ID,名称\r\n{rows}".encode()),
+    )
+    datastore.datastore_load(resource_id=resource.pk)
+    # Files above the preview limit are not read per request.
+    monkeypatch.setattr(selectors, "PREVIEW_MAX_BYTES", 10)
+    page = client.get("/opendata/dataset/big/?page=3").content.decode()
+    assert "全45行のうち 41〜45行目" in page
+    assert "<td>41</td><td>施設41</td>" in page
+    assert "施設40" not in page
+
+
+def test_a_large_file_is_mapped_from_the_datastore(client, catalog, monkeypatch):
+    from ukai.opendata import datastore, selectors, services
+    from ukai.opendata.tests.conftest import dataset_data
+
+    dataset = services.dataset_create(data=dataset_data("many-points"), staff=None)
+    rows = "".join(f"地点{n},35.{400 + n},136.{700 + n}\r\n" for n in range(1, 31))
+    resource = services.resource_create(
+        dataset=dataset,
+        data={"name": "地点", "format": "CSV"},
+        staff=None,
+        upload=("points.csv", f"名称,緯度,経度\r\n{rows}".encode()),
+    )
+    datastore.datastore_load(resource_id=resource.pk)
+    monkeypatch.setattr(selectors, "PREVIEW_MAX_BYTES", 10)
+    monkeypatch.setattr(selectors, "MAP_MAX_POINTS", 25)
+    page = client.get("/opendata/dataset/many-points/").content.decode()
+    assert "地図の地点（全30件のうち25件）" in page
+    assert "<td>地点25</td><td>35.425</td><td>136.725</td>" in page
+    assert "<td>地点26</td>" not in page

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ukai.core.errors import UkaiError
 from ukai.opendata import harvest
 from ukai.opendata.models import HarvestSource, Organization
-from ukai.opendata.tasks import harvest_schedule
+from ukai.opendata.tasks import datastore_load_on_commit, harvest_schedule
 
 
 class Command(BaseCommand):
@@ -76,4 +76,6 @@ class Command(BaseCommand):
             except UkaiError as exc:
                 self.stderr.write(f"{source.name}: {exc}")
                 continue
+            for resource_id in result.checked_resource_ids:
+                datastore_load_on_commit(resource_id)
             self.stdout.write(f"{source.name}: {result.summary()}")

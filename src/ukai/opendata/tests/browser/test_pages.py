@@ -80,3 +80,28 @@ def test_staff_upload_with_repairs_is_accessible(browser_page, live_server, tmp_
     assert "標準データセットへの適合度 100.0%" in page.content()
     assert "第1版からの変更" in page.content()
     assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_map_of_points_with_the_table_beside_it(browser_page, live_server, settings):
+    # A closed network: no tile server, markers on a plain background.
+    settings.UKAI_OPENDATA_MAP_TILE_URL = ""
+    catalog_seed()
+    page = browser_page
+    page.goto(live_server.url + "/opendata/dataset/gifu-city-evacuation-sites/")
+    markers = page.locator("#opendata-map .leaflet-marker-icon")
+    markers.first.wait_for()
+    assert markers.count() == 8
+    assert page.locator("#opendata-map img.leaflet-tile").count() == 0
+    assert page.get_by_role("button", name="岐阜市立長良小学校").count() == 1
+    table = page.get_by_role("table", name="地図の地点（8件）")
+    assert table.get_by_role("cell", name="岐阜市立長良小学校").count() == 1
+    assert_accessible(page)
+    # Without JavaScript the table is there and the empty map stays hidden.
+    context = page.context.browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(live_server.url + "/opendata/dataset/gifu-city-evacuation-sites/")
+    assert plain.locator("#opendata-map").is_hidden()
+    assert "35.4412" in plain.locator("#map-points-caption ~ tbody").inner_text()
+    context.close()
