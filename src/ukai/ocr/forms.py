@@ -17,7 +17,12 @@ class UploadForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("様式"),
         queryset=FormTemplate.objects.filter(is_active=True),
-        empty_label=None,
+        required=False,
+        empty_label=_("様式を自動で判別する"),
+        help_text=_(
+            "自動で判別すると、ページごとに使用中の様式から一致するものを探します。"
+            "様式の違うページが混ざっていても読み取れます。"
+        ),
     )
     mode = forms.ChoiceField(
         label=_("入力方法"),
@@ -35,6 +40,16 @@ class UploadForm(forms.Form):
             "PDF（複数ページ可）、TIFF、JPEG、PNG、またはそれらのZIP。%(pages)sページ、%(size)sMBまで。"
         ) % {"pages": limits.max_pages, "size": limits.max_bytes // (1024 * 1024)}
         self.fields["upload"].widget.attrs["accept"] = ".pdf,.tif,.tiff,.jpg,.jpeg,.png,.zip"
+
+
+class AssignForm(forms.Form):
+    """Staff choose the form of a page that automatic matching could not identify."""
+
+    template = forms.ModelChoiceField(
+        label=_("このページの様式"),
+        queryset=FormTemplate.objects.filter(is_active=True),
+        empty_label=None,
+    )
 
 
 class ExportForm(forms.Form):

@@ -93,7 +93,10 @@ class ReadingJob(models.Model):
         OCR = "ocr", _("AI-OCRで読み取る")
         MANUAL = "manual", _("手入力（比較用）")
 
-    template = models.ForeignKey(FormTemplate, on_delete=models.PROTECT, related_name="jobs")
+    # None: each page is matched to its template (「様式を自動で判別する」, docs/adr/0089).
+    template = models.ForeignKey(
+        FormTemplate, on_delete=models.PROTECT, related_name="jobs", null=True, blank=True
+    )
     mode = models.CharField(_("入力方法"), max_length=10, choices=Mode.choices, default=Mode.OCR)
     upload = models.FileField(_("アップロードしたファイル"), upload_to="ocr/uploads/%Y/%m/")
     original_name = models.CharField(_("ファイル名"), max_length=255)
@@ -115,6 +118,9 @@ class ReadingJob(models.Model):
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The upload and the page images were deleted when the retention period ended (the
+    # verified values stay).
+    files_deleted_at = models.DateTimeField(_("画像の削除日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("読取ジョブ")
@@ -122,7 +128,7 @@ class ReadingJob(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.original_name} ({self.template.name})"
+        return f"{self.original_name} ({self.template.name if self.template else 'auto'})"
 
     @property
     def progress_percent(self) -> int:
@@ -134,8 +140,21 @@ class ScanPage(models.Model):
         READ = "read", _("確認待ち")
         REJECTED = "rejected", _("読取不可")
         VERIFIED = "verified", _("確認済み")
+        UNMATCHED = "unmatched", _("様式を判別できません")
 
     job = models.ForeignKey(ReadingJob, on_delete=models.CASCADE, related_name="pages")
+    # The form this page was read against: the job's, or the one matched (or assigned) for it.
+    template = models.ForeignKey(
+        FormTemplate,
+        on_delete=models.PROTECT,
+        related_name="pages",
+        null=True,
+        blank=True,
+        verbose_name=_("様式"),
+    )
+    # Automatic matching: each candidate template's score, best first
+    # ([{"template": name, "title": title, "score": 0.23}, ...]).
+    match_scores = models.JSONField(_("様式の判別スコア"), default=list, blank=True)
     number = models.PositiveIntegerField(_("ページ"))
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices)
     image = models.FileField(_("位置合わせ後の画像"), upload_to="ocr/pages/%Y/%m/", blank=True)

@@ -118,11 +118,23 @@ def _similarity_of(homography: NDArray[Any]) -> tuple[float, float, float]:
     return angle, scale, perspective
 
 
-def _register(scan: GrayImage, template: TemplateGeometry) -> tuple[NDArray[Any], int] | None:
-    small = cv2.resize(scan, None, fx=FEATURE_SCALE, fy=FEATURE_SCALE, interpolation=cv2.INTER_AREA)
+def _features(image: GrayImage) -> tuple[Any, NDArray[Any]] | None:
+    """ORB keypoints and descriptors of an image (found on a half-size copy)."""
+    small = cv2.resize(
+        image, None, fx=FEATURE_SCALE, fy=FEATURE_SCALE, interpolation=cv2.INTER_AREA
+    )
     keypoints, descriptors = _orb().detectAndCompute(small, None)
     if descriptors is None or len(keypoints) < MIN_INLIERS:
         return None
+    return keypoints, descriptors
+
+
+def _register_features(
+    features: tuple[Any, NDArray[Any]] | None, template: TemplateGeometry
+) -> tuple[NDArray[Any], int] | None:
+    if features is None:
+        return None
+    keypoints, descriptors = features
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
     pairs = matcher.knnMatch(descriptors, template.descriptors, k=2)
     good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < 0.8 * p[1].distance]
@@ -149,9 +161,8 @@ def _register(scan: GrayImage, template: TemplateGeometry) -> tuple[NDArray[Any]
     return to_full @ homography @ to_small, inliers
 
 
-def page_align(scan: GrayImage, template: TemplateGeometry) -> Alignment:
-    """Register ``scan`` to ``template``; raise ``PageRejected`` with the reason if it cannot."""
-    started = time.perf_counter()
+def _page_check(scan: GrayImage) -> None:
+    """Refuse a page too small to read or blank (before any template is tried)."""
     if scan.size == 0 or min(scan.shape[:2]) < 100:
         raise PageRejected(
             "page_too_small",
@@ -164,45 +175,211 @@ def page_align(scan: GrayImage, template: TemplateGeometry) -> Alignment:
             "白紙のページです。裏面や差し込みの白紙が混ざっていないか確認してください。",
             "The page is blank; check for back sides or separator sheets.",
         )
-    width, height = template.size
-    # Bring the scan to the template's resolution (scanners use 200–600 dpi).
-    factor = width / scan.shape[1]
-    if abs(scan.shape[0] * factor - height) > 0.1 * height:
-        factor = math.sqrt((width * height) / (scan.shape[0] * scan.shape[1]))
-    resized = cv2.resize(
-        scan,
-        None,
-        fx=factor,
-        fy=factor,
-        interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC,
-    )
-    best: tuple[NDArray[Any], int, int, GrayImage] | None = None
+
+
+class ScanFeatures:
+    """A scan's features, computed once per template size and orientation, so that matching a
+    page against several templates (``page_match``) finds its features once, not per template."""
+
+    def __init__(self, scan: GrayImage) -> None:
+        self.scan = scan
+        self._resized: dict[tuple[int, int], tuple[float, GrayImage]] = {}
+        self._oriented: dict[tuple[int, int, int], GrayImage] = {}
+        self._features: dict[tuple[int, int, int], tuple[Any, NDArray[Any]] | None] = {}
+
+    def resized(self, size: tuple[int, int]) -> tuple[float, GrayImage]:
+        """The scan brought to a template's resolution (scanners use 200–600 dpi)."""
+        if size not in self._resized:
+            width, height = size
+            scan = self.scan
+            factor = width / scan.shape[1]
+            if abs(scan.shape[0] * factor - height) > 0.1 * height:
+                factor = math.sqrt((width * height) / (scan.shape[0] * scan.shape[1]))
+            image = cv2.resize(
+                scan,
+                None,
+                fx=factor,
+                fy=factor,
+                interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC,
+            )
+            self._resized[size] = (factor, image)
+        return self._resized[size]
+
+    def oriented(self, size: tuple[int, int], rotation: int) -> GrayImage:
+        key = (*size, rotation)
+        if key not in self._oriented:
+            _, image = self.resized(size)
+            self._oriented[key] = image if rotation == 0 else cv2.rotate(image, cv2.ROTATE_180)
+        return self._oriented[key]
+
+    def features(self, size: tuple[int, int], rotation: int) -> tuple[Any, NDArray[Any]] | None:
+        key = (*size, rotation)
+        if key not in self._features:
+            self._features[key] = _features(self.oriented(size, rotation))
+        return self._features[key]
+
+
+@dataclass
+class _Registration:
+    homography: NDArray[Any]
+    inliers: int
+    rotation: int
+
+
+def _best_registration(features: ScanFeatures, template: TemplateGeometry) -> _Registration | None:
+    best: _Registration | None = None
     for rotation in (0, 180):
-        candidate = resized if rotation == 0 else cv2.rotate(resized, cv2.ROTATE_180)
-        found = _register(candidate, template)
-        if found is not None and (best is None or found[1] > best[1]):
-            best = (found[0], found[1], rotation, candidate)
-        if best is not None and best[1] >= 3 * MIN_INLIERS:
+        found = _register_features(features.features(template.size, rotation), template)
+        if found is not None and (best is None or found[1] > best.inliers):
+            best = _Registration(found[0], found[1], rotation)
+        if best is not None and best.inliers >= 3 * MIN_INLIERS:
             break  # clearly this way up: spare the other orientation
-    if best is None:
+    return best
+
+
+def _warp(
+    features: ScanFeatures, template: TemplateGeometry, found: _Registration, started: float
+) -> Alignment:
+    width, height = template.size
+    factor, _ = features.resized(template.size)
+    registered = cv2.warpPerspective(
+        features.oriented(template.size, found.rotation),
+        found.homography,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderValue=(255,),
+    )
+    angle, scale, _ = _similarity_of(found.homography)
+    return Alignment(
+        image=registered,
+        rotation=found.rotation,
+        inliers=found.inliers,
+        angle=round(angle, 2),
+        scale=round(scale / factor, 3),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def page_align(scan: GrayImage, template: TemplateGeometry) -> Alignment:
+    """Register ``scan`` to ``template``; raise ``PageRejected`` with the reason if it cannot."""
+    started = time.perf_counter()
+    _page_check(scan)
+    features = ScanFeatures(scan)
+    found = _best_registration(features, template)
+    if found is None:
         raise PageRejected(
             "page_no_match",
             "このページは選んだ様式と一致しません。別の様式か、様式以外の書類ではないか確認してください。",
             "This page does not match the chosen form; it may be another form or not a form at all.",
         )
-    homography, inliers, rotation, oriented = best
-    registered = cv2.warpPerspective(
-        oriented, homography, (width, height), flags=cv2.INTER_LINEAR, borderValue=(255,)
+    return _warp(features, template, found, started)
+
+
+# --- which template is this page? (docs/adr/0089) ---------------------------------------------
+# A page's score for a template is the share of the blank form's features that an accepted
+# registration puts in place: RANSAC inliers ÷ the template's keypoints (0 when the
+# registration is refused). Forms sharing a municipal frame (marks, addressee, table, footer)
+# register to each other with a low score; the page's own form scores several times higher.
+MATCH_MIN_SCORE = 0.12
+MATCH_MARGIN = 1.5
+# With more candidates than this, a cheap screen (the page's strongest features only) picks the
+# finalists that are registered in full; the others keep no score.
+MATCH_FINALISTS = 3
+SCREEN_FEATURES = 600
+
+
+@dataclass
+class TemplateMatch:
+    """The outcome of matching one page against the candidate templates."""
+
+    # (template key, score), best first; every candidate is listed, None for one screened out.
+    scores: list[tuple[Any, float | None]]
+    key: Any = None  # the accepted template's key, None when no template is sure enough
+    alignment: Alignment | None = None
+    seconds: float = 0.0
+
+
+def match_score(inliers: int, template: TemplateGeometry) -> float:
+    return round(inliers / max(1, len(template.keypoints)), 4)
+
+
+def _screen(
+    features: ScanFeatures,
+    candidates: list[tuple[Any, TemplateGeometry]],
+    rotation: int,
+    finalists: int,
+) -> list[int]:
+    """The candidates worth a full registration: all of them when few, else those whose blank
+    form shares most ratio-tested matches with the page's strongest features."""
+    if len(candidates) <= finalists:
+        return list(range(len(candidates)))
+    counts = []
+    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+    for index, (_, geometry) in enumerate(candidates):
+        found = features.features(geometry.size, rotation)
+        count = 0
+        if found is not None:
+            keypoints, descriptors = found
+            strongest = np.argsort([-point.response for point in keypoints])[:SCREEN_FEATURES]
+            pairs = matcher.knnMatch(descriptors[strongest], geometry.descriptors, k=2)
+            count = sum(1 for p in pairs if len(p) == 2 and p[0].distance < 0.75 * p[1].distance)
+        counts.append((count, -index))
+    ranked = sorted(range(len(candidates)), key=lambda i: counts[i], reverse=True)
+    return ranked[:finalists]
+
+
+def _decide(scores: dict[int, float], min_score: float, margin: float) -> int | None:
+    order = sorted(scores, key=lambda i: -scores[i])
+    if not order:
+        return None
+    best = order[0]
+    runner_up = scores[order[1]] if len(order) > 1 else 0.0
+    if scores[best] >= min_score and scores[best] >= margin * runner_up:
+        return best
+    return None
+
+
+def page_match(
+    scan: GrayImage,
+    candidates: list[tuple[Any, TemplateGeometry]],
+    *,
+    min_score: float = MATCH_MIN_SCORE,
+    margin: float = MATCH_MARGIN,
+    finalists: int = MATCH_FINALISTS,
+) -> TemplateMatch:
+    """Find which of ``candidates`` (key, geometry) the page is, and register it to that one.
+
+    The best template is taken when its score reaches ``min_score`` and is at least ``margin``
+    times the runner-up's. The page is tried upright first; turned 180° only when no template
+    is accepted upright. Raises ``PageRejected`` for a blank or tiny page; a page no template
+    is sure enough for comes back with ``key`` None and the candidates' scores.
+    """
+    started = time.perf_counter()
+    _page_check(scan)
+    features = ScanFeatures(scan)
+    found: dict[int, _Registration] = {}
+    scores: dict[int, float] = {}
+    chosen: int | None = None
+    for rotation in (0, 180):
+        for index in _screen(features, candidates, rotation, finalists):
+            geometry = candidates[index][1]
+            registered = _register_features(features.features(geometry.size, rotation), geometry)
+            score = match_score(registered[1], geometry) if registered is not None else 0.0
+            if registered is not None and score > scores.get(index, 0.0):
+                found[index] = _Registration(registered[0], registered[1], rotation)
+            scores[index] = max(score, scores.get(index, 0.0))
+        chosen = _decide(scores, min_score, margin)
+        if chosen is not None:
+            break
+    ranked = sorted(
+        range(len(candidates)), key=lambda i: -scores[i] if i in scores else float("inf")
     )
-    angle, scale, _ = _similarity_of(homography)
-    return Alignment(
-        image=registered,
-        rotation=rotation,
-        inliers=inliers,
-        angle=round(angle, 2),
-        scale=round(scale / factor, 3),
-        seconds=time.perf_counter() - started,
-    )
+    match = TemplateMatch(scores=[(candidates[i][0], scores.get(i)) for i in ranked])
+    if chosen is not None:
+        match.key = candidates[chosen][0]
+        match.alignment = _warp(features, candidates[chosen][1], found[chosen], started)
+    match.seconds = time.perf_counter() - started
+    return match
 
 
 def zone_crop(image: GrayImage, box: tuple[int, int, int, int], *, inset: int = 3) -> GrayImage:

@@ -178,8 +178,9 @@ def available_fonts() -> tuple[str, ...]:
     return tuple(key for key in PRINT_FONTS if Path(FONT_FILES[key][0]).exists())
 
 
-def blank_form() -> Image.Image:
-    """The blank form as a grayscale image (A4, 200 dpi)."""
+def _frame(title_text: str, rows: tuple[str, ...], notice: str) -> Image.Image:
+    """The frame every generated Gifu City form shares: registration marks, the title, the
+    addressee, the ruled table of labelled rows and the footer (what makes two forms alike)."""
     image = Image.new("L", (WIDTH, HEIGHT), 255)
     draw = ImageDraw.Draw(image)
     for x, y in (
@@ -190,25 +191,12 @@ def blank_form() -> Image.Image:
     ):
         draw.rectangle((x, y, x + MARK, y + MARK), fill=0)
     title = font("ipaex-mincho", 64)
-    draw.text((WIDTH // 2, 220), TEMPLATE_TITLE, font=title, fill=0, anchor="mm")
+    draw.text((WIDTH // 2, 220), title_text, font=title, fill=0, anchor="mm")
     small = font("ipaex-gothic", 30)
     draw.text((LEFT, 330), "岐阜市長　あて", font=small, fill=0)
-    draw.text((RIGHT, 330), "様式第1号（第3条関係）", font=small, fill=0, anchor="ra")
+    draw.text((RIGHT, 330), notice, font=small, fill=0, anchor="ra")
     draw.text((LEFT, 400), "太枠の中に、黒のボールペンで記入してください。", font=small, fill=0)
     label_font = font("ipaex-gothic", 32)
-    rows = (
-        "請求日",
-        "請求者の氏名",
-        "フリガナ",
-        "生年月日",
-        "郵便番号",
-        "住所",
-        "電話番号",
-        "必要な方の氏名",
-        "必要通数",
-        "証明の種類",
-        "記載事項",
-    )
     bottom = TOP + len(rows) * ROW_H
     draw.rectangle((LEFT, TOP, RIGHT, bottom), outline=0, width=5)
     draw.line((LEFT + LABEL_W, TOP, LEFT + LABEL_W, bottom), fill=0, width=3)
@@ -218,6 +206,39 @@ def blank_form() -> Image.Image:
             draw.line((LEFT, y, RIGHT, y), fill=0, width=3)
         draw.rectangle((LEFT + 3, y + 3, LEFT + LABEL_W - 2, y + ROW_H - 2), fill=232)
         draw.text((LEFT + 24, y + ROW_H // 2), label, font=label_font, fill=0, anchor="lm")
+    footer = font("ipaex-gothic", 26)
+    draw.text(
+        (LEFT, bottom + 60),
+        "窓口で本人確認書類（マイナンバーカード、運転免許証など）を提示してください。",
+        font=footer,
+        fill=0,
+    )
+    draw.text((LEFT, bottom + 110), "※職員記入欄", font=footer, fill=0)
+    draw.rectangle((LEFT, bottom + 150, RIGHT, bottom + 330), outline=0, width=2)
+    return image
+
+
+ROWS = (
+    "請求日",
+    "請求者の氏名",
+    "フリガナ",
+    "生年月日",
+    "郵便番号",
+    "住所",
+    "電話番号",
+    "必要な方の氏名",
+    "必要通数",
+    "証明の種類",
+    "記載事項",
+)
+
+
+def blank_form() -> Image.Image:
+    """The blank 住民票の写し等交付請求書 as a grayscale image (A4, 200 dpi)."""
+    image = _frame(TEMPLATE_TITLE, ROWS, "様式第1号（第3条関係）")
+    draw = ImageDraw.Draw(image)
+    small = font("ipaex-gothic", 30)
+    label_font = font("ipaex-gothic", 32)
     # The seal cell beside the applicant's name, with the 印 guide.
     seal_left = 1310
     y1 = TOP + ROW_H
@@ -230,15 +251,6 @@ def blank_form() -> Image.Image:
             x, y, w, h = zone.box
             draw.rectangle((x + 6, y + 6, x + w - 6, y + h - 6), outline=0, width=3)
             draw.text((x + w + 16, y + h // 2), zone.label, font=label_font, fill=0, anchor="lm")
-    footer = font("ipaex-gothic", 26)
-    draw.text(
-        (LEFT, bottom + 60),
-        "窓口で本人確認書類（マイナンバーカード、運転免許証など）を提示してください。",
-        font=footer,
-        fill=0,
-    )
-    draw.text((LEFT, bottom + 110), "※職員記入欄", font=footer, fill=0)
-    draw.rectangle((LEFT, bottom + 150, RIGHT, bottom + 330), outline=0, width=2)
     return image
 
 
@@ -337,13 +349,18 @@ def sample_values(rng: random.Random) -> dict[str, str]:
 
 
 def fill_form(
-    values: dict[str, str], *, font_key: str = "ipaex-gothic", rng: random.Random | None = None
+    values: dict[str, str],
+    *,
+    font_key: str = "ipaex-gothic",
+    rng: random.Random | None = None,
+    blank: Image.Image | None = None,
+    zones: tuple[SampleZone, ...] = ZONES,
 ) -> Image.Image:
     """The blank form with ``values`` printed into their zones (grayscale)."""
     rng = rng or random.Random(0)
-    image = blank_form()
+    image = blank if blank is not None else blank_form()
     draw = ImageDraw.Draw(image)
-    for zone in ZONES:
+    for zone in zones:
         value = values.get(zone.name, "")
         x, y, w, h = zone.box
         if zone.type == "checkbox":
@@ -507,3 +524,130 @@ def evaluation_set_write(folder: Path, *, count: int, seed: int = 1) -> Path:
     truth = folder / "truth.jsonl"
     truth.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return truth
+
+
+# --- a second form and an unknown one: automatic template matching (docs/adr/0089) -----------
+# The 印鑑登録証明書交付申請書 shares the frame of the 住民票 request (marks, addressee, ruled
+# table, footer): telling the two apart is the hard case of matching, not a different layout.
+
+INKAN_NAME = "inkan-request"
+INKAN_TITLE = "印鑑登録証明書交付申請書"
+INKAN_ROWS = ("申請日", "申請者の氏名", "フリガナ", "生年月日", "住所", "登録番号", "必要通数")
+INKAN_ZONES: tuple[SampleZone, ...] = (
+    SampleZone(
+        "request_date", "申請日", "date", _row_box(0), {"required": True, "not_future": True}
+    ),
+    SampleZone("applicant_name", "申請者の氏名", "name", _row_box(1), {"required": True}),
+    SampleZone("applicant_kana", "フリガナ", "kana", _row_box(2), {"required": True}),
+    SampleZone(
+        "birth_date", "生年月日", "date", _row_box(3), {"required": True, "not_future": True}
+    ),
+    SampleZone("address", "住所", "address", _row_box(4), {"required": True}),
+    SampleZone("registration_number", "登録番号", "digits", _row_box(5), {"required": True}),
+    SampleZone(
+        "copies", "必要通数", "digits", _row_box(6, x1=900), {"required": True, "min": 1, "max": 20}
+    ),
+)
+# A form no template is made for (the same frame again): it must not be read as either.
+UNKNOWN_TITLE = "児童手当認定請求書"
+UNKNOWN_ROWS = (
+    "請求日",
+    "請求者の氏名",
+    "個人番号",
+    "生年月日",
+    "住所",
+    "振込先口座",
+    "児童の氏名",
+    "児童の生年月日",
+)
+
+
+def inkan_blank_form() -> Image.Image:
+    """The blank 印鑑登録証明書交付申請書 (A4, 200 dpi)."""
+    image = _frame(INKAN_TITLE, INKAN_ROWS, "様式第5号（第12条関係）")
+    draw = ImageDraw.Draw(image)
+    draw.text(
+        (910, TOP + 6 * ROW_H + ROW_H // 2),
+        "通",
+        font=font("ipaex-gothic", 32),
+        fill=0,
+        anchor="lm",
+    )
+    return image
+
+
+def inkan_values(rng: random.Random) -> dict[str, str]:
+    base = sample_values(rng)
+    values = {zone.name: base.get(zone.name, "") for zone in INKAN_ZONES}
+    values["registration_number"] = str(rng.randrange(100000, 1000000))
+    return values
+
+
+def inkan_template_definition(*, image_name: str = "inkan.png") -> dict[str, Any]:
+    return {
+        "name": INKAN_NAME,
+        "title": INKAN_TITLE,
+        "image": image_name,
+        "dpi": DPI,
+        "zones": [
+            {
+                "name": zone.name,
+                "label": zone.label,
+                "type": zone.type,
+                "box": list(zone.box),
+                **({"validation": zone.validation} if zone.validation else {}),
+            }
+            for zone in INKAN_ZONES
+        ],
+    }
+
+
+def inkan_template_write(folder: Path) -> Path:
+    """Write the second form's blank image and template JSON into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    inkan_blank_form().save(folder / "inkan.png", optimize=True, dpi=(DPI, DPI))
+    path = folder / "inkan.json"
+    path.write_text(
+        json.dumps(inkan_template_definition(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return path
+
+
+def inkan_sample_scan(
+    seed: int, *, options: ScanOptions | None = None
+) -> tuple[bytes, dict[str, str]]:
+    """One filled, scanned 印鑑登録証明書交付申請書 and its truth, reproducible from ``seed``."""
+    rng = random.Random(seed)
+    values = inkan_values(rng)
+    fonts = available_fonts()
+    page = fill_form(
+        values,
+        font_key=fonts[seed % len(fonts)],
+        rng=rng,
+        blank=inkan_blank_form(),
+        zones=INKAN_ZONES,
+    )
+    return scan_simulate(page, options or ScanOptions.random(rng), seed=seed), values
+
+
+def unknown_form_scan(seed: int, *, options: ScanOptions | None = None) -> bytes:
+    """A filled scan of a form that has no template (same frame, other title and rows)."""
+    rng = random.Random(seed)
+    page = _frame(UNKNOWN_TITLE, UNKNOWN_ROWS, "様式第2号（第4条関係）")
+    draw = ImageDraw.Draw(page)
+    values = sample_values(rng)
+    for row, key in enumerate(("request_date", "applicant_name", "phone", "birth_date", "address")):
+        draw.text(
+            (LEFT + LABEL_W + 30, TOP + row * ROW_H + ROW_H // 2),
+            values[key],
+            font=font("ipaex-gothic", 38),
+            fill=20,
+            anchor="lm",
+        )
+    return scan_simulate(page, options or ScanOptions.random(rng), seed=seed)
+
+
+def sibling_blank_form(index: int) -> Image.Image:
+    """A blank form of the same frame with its own title and rows (many templates alike)."""
+    rows = tuple(f"記入欄{index}-{row + 1}" for row in range(4 + index % 6))
+    return _frame(f"岐阜市申請書（第{index + 10}号）", rows, f"様式第{index + 10}号")

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import FormTemplate, PageField, ReadingJob, ScanPage
@@ -88,10 +89,10 @@ def time_comparison(*, as_of: date | None = None, days: int = 365) -> list[TimeC
         active_seconds__gt=0,
     )
     rows: dict[int, dict[str, Any]] = {}
-    for row in pages.values("job__template", "job__mode").annotate(
-        n=Count("pk"), avg=Avg("active_seconds")
-    ):
-        rows.setdefault(row["job__template"], {})[row["job__mode"]] = (row["n"], row["avg"])
+    # A page's own template (pages of one upload may be different forms, docs/adr/0089).
+    pages = pages.annotate(form=Coalesce("template", "job__template")).exclude(form=None)
+    for row in pages.values("form", "job__mode").annotate(n=Count("pk"), avg=Avg("active_seconds")):
+        rows.setdefault(row["form"], {})[row["job__mode"]] = (row["n"], row["avg"])
     templates = FormTemplate.objects.in_bulk(list(rows))
     result = []
     for template_id, modes in sorted(rows.items()):

@@ -10,6 +10,7 @@ import re
 import tempfile
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
@@ -39,11 +40,16 @@ from .engine import OcrEngine, ocr_engine
 from .fieldtypes import FIELD_TYPES, MARK_TYPES, RULE_KEYS, field_check, ocr_repair
 from .models import FormTemplate, PageField, ReadingJob, ScanPage, TemplateZone
 from .reading import (
+    MATCH_MARGIN,
+    MATCH_MIN_SCORE,
+    Alignment,
     PageReading,
     PageRejected,
     TemplateGeometry,
     ZoneSpec,
+    match_score,
     page_align,
+    page_match,
     page_read,
     template_geometry,
 )
@@ -54,6 +60,16 @@ logger = logging.getLogger(__name__)
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 MAX_ZONES = 200
 PAGE_IMAGE_QUALITY = 88
+
+
+def match_min_score() -> float:
+    """Automatic matching: the least score (share of the form's features in place) to accept."""
+    return float(getattr(settings, "UKAI_OCR_MATCH_MIN_SCORE", MATCH_MIN_SCORE))
+
+
+def match_margin() -> float:
+    """Automatic matching: how many times the runner-up's score the best must reach."""
+    return float(getattr(settings, "UKAI_OCR_MATCH_MARGIN", MATCH_MARGIN))
 
 
 def review_below() -> float:
@@ -245,7 +261,7 @@ def template_import(*, checked: TemplateFile) -> tuple[FormTemplate, bool]:
         name=definition["name"],
         defaults={"dpi": definition["dpi"], "width": checked.width, "height": checked.height},
     )
-    if not created and template.jobs.exists():
+    if not created and (template.jobs.exists() or template.pages.exists()):
         raise TemplateInvalid(
             [
                 f"name: 「{template.name}」は読取済みのページがあるため置き換えられません。別の名前で取り込んでください"
@@ -386,14 +402,15 @@ def template_geometry_for(template: FormTemplate) -> TemplateGeometry:
 
 def job_create(
     *,
-    template: FormTemplate,
+    template: FormTemplate | None,
     data: bytes,
     filename: str,
     mode: str = ReadingJob.Mode.OCR,
     staff: Any = None,
 ) -> ReadingJob:
     """Check an upload and store it as a job to read; a refused upload raises ``UkaiError`` and
-    stores nothing. The caller enqueues the reading (``tasks.job_read_on_commit``)."""
+    stores nothing. The caller enqueues the reading (``tasks.job_read_on_commit``). Without a
+    template each page is matched to one of the active templates (docs/adr/0089)."""
     pages = scan_check(data, filename, limits=upload_limits())
     with transaction.atomic():
         job = ReadingJob(
@@ -416,27 +433,57 @@ def _page_image(image: np.ndarray[Any, Any]) -> ContentFile[bytes]:
     return ContentFile(encoded.tobytes())
 
 
+UNMATCHED_IMAGE_MAX_WIDTH = 1654
+
+
+def _unmatched_image(scan: np.ndarray[Any, Any]) -> ContentFile[bytes]:
+    """An unmatched page's scan as staff see it to choose its form (A4 at 200 dpi at most)."""
+    width = scan.shape[1]
+    if width > UNMATCHED_IMAGE_MAX_WIDTH:
+        factor = UNMATCHED_IMAGE_MAX_WIDTH / width
+        scan = cv2.resize(scan, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return _page_image(scan)
+
+
 def _page_store(
     *,
     job: ReadingJob,
     number: int,
+    template: FormTemplate | None,
     zones: list[TemplateZone],
     reading: PageReading | None,
     rejected: PageRejected | None,
+    match_scores: list[dict[str, Any]] | None = None,
+    unmatched_scan: np.ndarray[Any, Any] | None = None,
+    page: ScanPage | None = None,
 ) -> ScanPage:
-    """Store one page: rejected with its reason, or registered with its fields (one transaction)."""
+    """Store one page: rejected with its reason, unmatched with its scan and the candidates'
+    scores, or registered with its fields (one transaction). ``page``: an unmatched page that
+    staff assigned a template to, stored again."""
     with transaction.atomic():
-        page = ScanPage(job=job, number=number)
+        if page is None:
+            page = ScanPage(job=job, number=number)
+        page.template = template
+        page.match_scores = match_scores or page.match_scores or []
         if rejected is not None or reading is None:
             rejected = rejected or PageRejected(
                 "page_unread", "読み取れませんでした。", "Not read."
             )
-            page.status = ScanPage.Status.REJECTED
+            page.status = (
+                ScanPage.Status.UNMATCHED
+                if rejected.code in UNMATCHED_CODES
+                else ScanPage.Status.REJECTED
+            )
             page.rejection_code = rejected.code
             page.rejection_ja = rejected.message_ja
             page.rejection_en = rejected.message_en
+            if unmatched_scan is not None:
+                page.image.save(
+                    f"job{job.pk}-p{number}-scan.jpg", _unmatched_image(unmatched_scan), save=False
+                )
             page.save()
             return page
+        page.rejection_code = page.rejection_ja = page.rejection_en = ""
         page.status = ScanPage.Status.READ
         page.rotation = reading.alignment.rotation
         page.inliers = reading.alignment.inliers
@@ -475,8 +522,56 @@ def _page_store(
         return page
 
 
+UNMATCHED_CODES = ("page_unmatched", "page_assigned_no_match")
+
+
+def _unmatched() -> PageRejected:
+    return PageRejected(
+        "page_unmatched",
+        "様式を判別できません。どの様式とも十分に一致しませんでした。"
+        "ページの画像を見て様式を選ぶと、その様式で読み取ります。",
+        "The form could not be identified: no template matched clearly enough. "
+        "Look at the page and choose its form to read it.",
+    )
+
+
+@dataclass
+class _TemplateParts:
+    template: FormTemplate
+    zones: list[TemplateZone]
+    specs: list[ZoneSpec]
+    geometry: TemplateGeometry
+
+
+def _template_parts(template: FormTemplate) -> _TemplateParts:
+    zones = list(template.zones.all())
+    return _TemplateParts(
+        template=template,
+        zones=zones,
+        specs=[ZoneSpec(zone.name, zone.field_type, zone.box, zone.validation) for zone in zones],
+        geometry=template_geometry_for(template),
+    )
+
+
+def match_candidates() -> list[_TemplateParts]:
+    """The active templates a page of an upload without a template may be (features cached)."""
+    return [_template_parts(template) for template in FormTemplate.objects.filter(is_active=True)]
+
+
+def _reading(
+    alignment: Alignment, parts: _TemplateParts, mode: str, engine: OcrEngine | None
+) -> PageReading:
+    if engine is not None and mode == ReadingJob.Mode.OCR:
+        return page_read(alignment, parts.geometry, parts.specs, engine)
+    # Manual entry: registered (for the zone images), not read.
+    return PageReading(alignment=alignment)
+
+
 def job_read(*, job_id: int, engine: OcrEngine | None = None) -> ReadingJob:
-    """Align and read every page of a job, storing each page as it is done (the worker's task)."""
+    """Align and read every page of a job, storing each page as it is done (the worker's task).
+
+    A job without a template matches each page to the active templates (``page_match``): a
+    page no template is sure enough for is stored as unmatched, with its scan and the scores."""
     job = ReadingJob.objects.select_related("template").get(pk=job_id)
     if job.status == ReadingJob.Status.DONE:
         return job
@@ -487,10 +582,17 @@ def job_read(*, job_id: int, engine: OcrEngine | None = None) -> ReadingJob:
     # A retried task starts over: the pages of the failed attempt go.
     job.pages.all().delete()
     ReadingJob.objects.filter(pk=job.pk).update(pages_done=0)
-    template = job.template
-    zones = list(template.zones.all())
-    specs = [ZoneSpec(zone.name, zone.field_type, zone.box, zone.validation) for zone in zones]
-    geometry = template_geometry_for(template)
+    chosen = _template_parts(job.template) if job.template is not None else None
+    candidates = match_candidates() if chosen is None else []
+    if chosen is None and not candidates:
+        _job_fail(
+            job,
+            code="ocr_no_templates",
+            message_ja="使用中の様式テンプレートがないため、様式を判別できません。",
+            message_en="There is no active form template to match the pages to.",
+        )
+        job.refresh_from_db()
+        return job
     if job.mode == ReadingJob.Mode.OCR:
         engine = engine or ocr_engine()
     with job.upload.open("rb") as source:
@@ -501,24 +603,52 @@ def job_read(*, job_id: int, engine: OcrEngine | None = None) -> ReadingJob:
             number += 1
             rejected: PageRejected | None = None
             reading: PageReading | None = None
+            parts = chosen
+            scores: list[dict[str, Any]] = []
+            unmatched_scan = None
             try:
-                alignment = page_align(scan, geometry)
-                if engine is not None and job.mode == ReadingJob.Mode.OCR:
-                    reading = page_read(alignment, geometry, specs, engine)
+                if chosen is not None:
+                    alignment = page_align(scan, chosen.geometry)
+                    score = match_score(alignment.inliers, chosen.geometry)
+                    if score < match_min_score():
+                        # Registered, but weakly: a form sharing the chosen one's frame does
+                        # that. Refuse it when another template is clearly the page's form.
+                        other = _other_template_named(scan, chosen.template, chosen_score=score)
+                        if other is not None:
+                            raise other
                 else:
-                    # Manual entry: registered (for the zone images), not read.
-                    reading = PageReading(alignment=alignment)
+                    match = page_match(
+                        scan,
+                        [(candidate, candidate.geometry) for candidate in candidates],
+                        min_score=match_min_score(),
+                        margin=match_margin(),
+                    )
+                    scores = [
+                        {"template": c.template.name, "title": c.template.title, "score": score}
+                        for c, score in match.scores
+                    ]
+                    parts = match.key
+                    if parts is None or match.alignment is None:
+                        raise _unmatched()
+                    alignment = match.alignment
+                assert parts is not None
+                reading = _reading(alignment, parts, job.mode, engine)
             except PageRejected as exc:
-                rejected = (
-                    _other_template_named(scan, template) if exc.code == "page_no_match" else None
-                )
+                if exc.code == "page_unmatched":
+                    unmatched_scan = scan
+                elif chosen is not None and exc.code == "page_no_match":
+                    rejected = _other_template_named(scan, chosen.template)
                 rejected = rejected or exc
+                parts = chosen
             _page_store(
                 job=job,
                 number=number,
-                zones=zones,
+                template=parts.template if parts is not None else None,
+                zones=parts.zones if parts is not None else [],
                 reading=reading,
                 rejected=rejected,
+                match_scores=scores,
+                unmatched_scan=unmatched_scan,
             )
             ReadingJob.objects.filter(pk=job.pk).update(pages_done=F("pages_done") + 1)
     except UkaiError as exc:
@@ -545,21 +675,102 @@ def job_read(*, job_id: int, engine: OcrEngine | None = None) -> ReadingJob:
     return job
 
 
-def _other_template_named(scan: Any, chosen: FormTemplate) -> PageRejected | None:
-    """When a page does not match the chosen template, say which active template it matches."""
-    for other in FormTemplate.objects.filter(is_active=True).exclude(pk=chosen.pk):
-        try:
-            page_align(scan, template_geometry_for(other))
-        except PageRejected:
-            continue
-        return PageRejected(
-            "page_other_template",
-            f"このページは「{other.title}」の様式です（選んだ様式は「{chosen.title}」）。"
-            "その様式を選んでアップロードし直してください。",
-            f"This page is the form “{other.title}”, not the chosen “{chosen.title}”; "
-            "upload it again with that form.",
+def page_template_assign(*, page: ScanPage, template: FormTemplate, staff: Any) -> ScanPage:
+    """Staff say which form an unmatched page is; the caller queues the reading
+    (``tasks.page_read_on_commit``). Audited."""
+    if page.status != ScanPage.Status.UNMATCHED:
+        raise UkaiError(
+            code="ocr_page_not_unmatched",
+            message_ja="このページは様式が判別済みです。",
+            message_en="This page's form is already known.",
+            status=409,
         )
-    return None
+    if not template.is_active:
+        raise UkaiError(
+            code="ocr_template_inactive",
+            message_ja="使用中の様式を選んでください。",
+            message_en="Choose a form template that is in use.",
+            status=422,
+        )
+    with transaction.atomic():
+        page.template = template
+        page.rejection_code = "page_assigned"
+        page.save(update_fields=["template", "rejection_code"])
+        audit_log(
+            action="update",
+            obj=page,
+            fields=["template"],
+            purpose=f"様式の手動割り当て（{template.name}）",
+        )
+    return page
+
+
+def page_read_assigned(*, page_id: int, engine: OcrEngine | None = None) -> ScanPage:
+    """Read an unmatched page against the template staff assigned to it (the worker's task).
+
+    The page is registered to that template (not matched again: staff decided); a page that
+    cannot be registered to it stays unmatched with the reason."""
+    page = ScanPage.objects.select_related("job", "template").get(pk=page_id)
+    if page.status != ScanPage.Status.UNMATCHED or page.template is None:
+        return page
+    parts = _template_parts(page.template)
+    with page.image.open("rb") as source:
+        scan = np.asarray(Image.open(io.BytesIO(source.read())).convert("L"), dtype=np.uint8)
+    if page.job.mode == ReadingJob.Mode.OCR:
+        engine = engine or ocr_engine()
+    try:
+        reading = _reading(page_align(scan, parts.geometry), parts, page.job.mode, engine)
+    except PageRejected:
+        title = page.template.title
+        with transaction.atomic():
+            page.template = None
+            page.rejection_code = "page_assigned_no_match"
+            page.rejection_ja = f"選んだ様式「{title}」とページの位置を合わせられませんでした。別の様式を選んでください。"
+            page.rejection_en = (
+                f"The page could not be registered to the chosen form “{title}”; choose another."
+            )
+            page.save(update_fields=["template", "rejection_code", "rejection_ja", "rejection_en"])
+        return page
+    old_image = page.image.name
+    stored = _page_store(
+        job=page.job,
+        number=page.number,
+        template=parts.template,
+        zones=parts.zones,
+        reading=reading,
+        rejected=None,
+        page=page,
+    )
+    if old_image and old_image != stored.image.name:
+        stored.image.storage.delete(old_image)
+    return stored
+
+
+def _other_template_named(
+    scan: Any, chosen: FormTemplate, *, chosen_score: float = 0.0
+) -> PageRejected | None:
+    """When a page does not match the chosen template (or only weakly, ``chosen_score``), say
+    which active template it is: one that ``page_match`` accepts among the others and that
+    beats the chosen one's score by the margin."""
+    others = [parts for parts in match_candidates() if parts.template.pk != chosen.pk]
+    if not others:
+        return None
+    match = page_match(
+        scan,
+        [(parts, parts.geometry) for parts in others],
+        min_score=match_min_score(),
+        margin=match_margin(),
+    )
+    if match.key is None or (match.scores[0][1] or 0.0) < match_margin() * chosen_score:
+        return None
+    other = match.key.template
+    return PageRejected(
+        "page_other_template",
+        f"このページは「{other.title}」の様式です（選んだ様式は「{chosen.title}」）。"
+        "その様式を選ぶか「様式を自動で判別する」でアップロードし直してください。",
+        f"This page is the form “{other.title}”, not the chosen “{chosen.title}”; "
+        "upload it again with that form or with automatic matching.",
+    )
 
 
 def _job_fail(job: ReadingJob, *, code: str, message_ja: str, message_en: str) -> None:
@@ -714,7 +925,7 @@ def template_csv_export(
         )
     zones = list(template.zones.all())
     pages = (
-        ScanPage.objects.filter(job__template=template, status=ScanPage.Status.VERIFIED)
+        ScanPage.objects.filter(template=template, status=ScanPage.Status.VERIFIED)
         .filter(**({"job__pipeline_run_id": run_id} if run_id is not None else {}))
         .select_related("job")
         .prefetch_related("fields__zone")
@@ -786,7 +997,7 @@ def page_answers(*, page: ScanPage) -> tuple[str, dict[str, Any]]:
             answers.setdefault(key, {})[part] = field.value
         else:
             answers[key] = field.value
-    for key, value in page.job.template.procedure_defaults.items():
+    for key, value in (page.template.procedure_defaults if page.template else {}).items():
         answers.setdefault(key, value)
     return slug, answers
 
@@ -820,6 +1031,13 @@ def page_case_create(*, page: ScanPage, staff: Any) -> str:
             code="page_already_filed",
             message_ja=f"このページは登録済みです（受付番号 {page.case_receipt}）。",
             message_en=f"This page was already filed (receipt number {page.case_receipt}).",
+            status=409,
+        )
+    if not page.image:
+        raise UkaiError(
+            code="page_image_deleted",
+            message_ja="保存期間が過ぎてスキャン画像が削除されたため、申請として登録できません。",
+            message_en="The scan was deleted when its retention period ended; it cannot be filed.",
             status=409,
         )
     slug, answers = page_answers(page=page)
@@ -874,3 +1092,76 @@ def page_case_create(*, page: ScanPage, staff: Any) -> str:
         )
     page.case_receipt = locked.case_receipt
     return locked.case_receipt
+
+
+# --- retention of uploads and page images ----------------------------------------------------
+
+RETENTION_BATCH = 100
+
+
+def retention_days() -> int:
+    """Days an upload and its page images are kept after the job's last page is settled."""
+    return int(getattr(settings, "UKAI_OCR_RETENTION_DAYS", 90))
+
+
+@dataclass(frozen=True)
+class RetentionSummary:
+    jobs: int
+    files: int
+
+
+def retention_due(*, now: datetime | None = None) -> list[ReadingJob]:
+    """Finished jobs with no page left to verify or to assign a form to, whose last activity
+    (finished, verified, exported) is older than the retention period, files still kept."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=retention_days())
+    jobs = (
+        ReadingJob.objects.filter(
+            status__in=[ReadingJob.Status.DONE, ReadingJob.Status.FAILED],
+            files_deleted_at=None,
+            finished_at__lte=cutoff,
+        )
+        .exclude(pages__status__in=[ScanPage.Status.READ, ScanPage.Status.UNMATCHED])
+        .annotate(last_verified=Max("pages__verified_at"), last_exported=Max("pages__exported_at"))
+        .order_by("pk")
+    )
+    return [
+        job
+        for job in jobs
+        if all(
+            moment is None or moment <= cutoff for moment in (job.last_verified, job.last_exported)
+        )
+    ]
+
+
+def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> RetentionSummary:
+    """Delete the uploads and page images of jobs past the retention period (the verified values
+    and the pages' rows stay); audited in batches. The files go first, then the references."""
+    now = now or timezone.now()
+    due = retention_due(now=now)
+    files = 0
+    for start in range(0, len(due), RETENTION_BATCH):
+        batch = due[start : start + RETENTION_BATCH]
+        names: list[tuple[Any, str]] = []
+        for job in batch:
+            if job.upload:
+                names.append((job.upload.storage, str(job.upload.name)))
+            for page in job.pages.exclude(image=""):
+                names.append((page.image.storage, str(page.image.name)))
+        files += len(names)
+        if dry_run:
+            continue
+        for storage, name in names:
+            storage.delete(name)
+        with transaction.atomic():
+            ids = [job.pk for job in batch]
+            ScanPage.objects.filter(job_id__in=ids).update(image="")
+            ReadingJob.objects.filter(pk__in=ids).update(upload="", files_deleted_at=now)
+            audit_log(
+                action="delete",
+                object_type="ocr.readingjob",
+                object_id=",".join(str(pk) for pk in ids)[:200],
+                fields=["upload", "image"],
+                purpose=f"保存期間の経過によるスキャン画像の削除（{len(batch)}件）",
+            )
+    return RetentionSummary(jobs=len(due), files=files)

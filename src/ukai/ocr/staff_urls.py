@@ -10,6 +10,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/status/", staff_views.job_status, name="job_status"),
     path("pages/<int:page_id>/", staff_views.page_verify, name="page"),
     path("pages/<int:page_id>/case/", staff_views.page_case, name="page_case"),
+    path("pages/<int:page_id>/assign/", staff_views.page_assign, name="page_assign"),
     path("pages/<int:page_id>/image.jpg", staff_views.page_image, name="page_image"),
     path("pages/<int:page_id>/zones/<int:zone_id>.png", staff_views.zone_image, name="zone_image"),
     path("templates/new/", staff_views.template_edit, name="template_new"),

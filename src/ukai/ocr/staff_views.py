@@ -21,9 +21,9 @@ from ukai.procedures.service import procedure_by_slug
 
 from . import selectors, services
 from .fieldtypes import FIELD_TYPES, MARK_TYPES
-from .forms import ExportForm, TemplateEditForm, UploadForm
+from .forms import AssignForm, ExportForm, TemplateEditForm, UploadForm
 from .models import FormTemplate, ReadingJob, ScanPage, TemplateZone
-from .tasks import job_read_on_commit, pipeline_finish_on_commit
+from .tasks import job_read_on_commit, page_read_on_commit, pipeline_finish_on_commit
 
 _SIGNER = signing.TimestampSigner(salt="ukai.ocr.page-opened")
 _ENTRY_SIGNER = signing.TimestampSigner(salt="ukai.ocr.first-entry")
@@ -79,7 +79,11 @@ def _job_state(job: ReadingJob) -> dict[str, Any]:
         "pages_done": job.pages_done,
         "pages_total": job.pages_total,
         "percent": job.progress_percent,
-        "finished": job.status in (ReadingJob.Status.DONE, ReadingJob.Status.FAILED),
+        # Pages staff assigned a form to are read after the job: keep polling until they are.
+        "finished": job.status in (ReadingJob.Status.DONE, ReadingJob.Status.FAILED)
+        and not job.pages.filter(
+            status=ScanPage.Status.UNMATCHED, rejection_code="page_assigned"
+        ).exists(),
     }
 
 
@@ -91,12 +95,15 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     for page in pages:
         page.message = message_for_language(page.rejection_ja, page.rejection_en)  # type: ignore[attr-defined]
     next_page = selectors.page_next_open(job=job)
+    unmatched = [page for page in pages if page.status == ScanPage.Status.UNMATCHED]
     return render(
         request,
         "ocr/staff_job.html",
         {
             "job": job,
             "pages": pages,
+            "unmatched": unmatched,
+            "assignable": list(selectors.template_list()) if unmatched else [],
             "next_page": next_page,
             "state": _job_state(job),
             "error": message_for_language(job.error_ja, job.error_en) if job.error_code else "",
@@ -139,8 +146,10 @@ def _active_seconds(request: HttpRequest) -> float:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def page_verify(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = get_object_or_404(ScanPage.objects.select_related("job__template"), pk=page_id)
-    if page.status == ScanPage.Status.REJECTED:
+    page = get_object_or_404(
+        ScanPage.objects.select_related("job__template", "template"), pk=page_id
+    )
+    if page.status in (ScanPage.Status.REJECTED, ScanPage.Status.UNMATCHED):
         raise Http404
     fields = selectors.page_fields_for_review(page=page)
     errors: dict[str, tuple[str, str]] = {}
@@ -268,8 +277,33 @@ def _second_entry(
     )
 
 
+@staff_required
+@require_POST
+def page_assign(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Staff choose the form of a page automatic matching could not identify; it is then read."""
+    page = get_object_or_404(ScanPage.objects.select_related("job"), pk=page_id)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("様式を選んでください。"))
+        return redirect("ocr_staff:job", job_id=page.job_id)
+    template = form.cleaned_data["template"]
+    try:
+        services.page_template_assign(page=page, template=template, staff=request.user)
+    except UkaiError as error:
+        messages.error(request, error.message)
+    else:
+        page_read_on_commit(page.pk)
+        messages.success(
+            request,
+            _("%(number)sページを「%(title)s」として読み取ります。")
+            % {"number": page.number, "title": template.title},
+        )
+    return redirect("ocr_staff:job", job_id=page.job_id)
+
+
 def _mapped_procedure_name(page: ScanPage) -> str:
-    slug = next((z.procedure_slug for z in page.job.template.zones.all() if z.procedure_slug), "")
+    zones = page.template.zones.all() if page.template else []
+    slug = next((z.procedure_slug for z in zones if z.procedure_slug), "")
     procedure = procedure_by_slug(slug) if slug else None
     return procedure.name if procedure is not None else ""
 
@@ -311,7 +345,7 @@ def _png(image: Image.Image) -> HttpResponse:
 @require_GET
 def zone_image(request: HttpRequest, page_id: int, zone_id: int) -> HttpResponse:
     page = get_object_or_404(ScanPage, pk=page_id)
-    zone = get_object_or_404(TemplateZone, pk=zone_id, template_id=page.job.template_id)
+    zone = get_object_or_404(TemplateZone, pk=zone_id, template_id=page.template_id)
     image = _page_image_or_404(page)
     x, y, w, h = zone.box
     margin = ZONE_IMAGE_MARGIN
@@ -348,7 +382,7 @@ def template_detail(request: HttpRequest, name: str) -> HttpResponse:
             "zones": list(template.zones.all()),
             "form": ExportForm(initial={"encoding": "utf-8-sig"}),
             "verified": ScanPage.objects.filter(
-                job__template=template, status=ScanPage.Status.VERIFIED
+                template=template, status=ScanPage.Status.VERIFIED
             ).count(),
         },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,16 @@ def ocr_job_read(job_id: int) -> str:
 def job_read_on_commit(job_id: int) -> None:
     """Enqueue the reading once the upload's transaction commits."""
     transaction.on_commit(lambda: ocr_job_read.enqueue(job_id))
+
+
+@background_task(max_attempts=2, backoff_seconds=30)
+def ocr_page_read(page_id: int) -> str:
+    """Read an unmatched page against the template staff assigned to it."""
+    return services.page_read_assigned(page_id=page_id).status
+
+
+def page_read_on_commit(page_id: int) -> None:
+    transaction.on_commit(lambda: ocr_page_read.enqueue(page_id))
 
 
 # --- pipelines (RPA) ---------------------------------------------------------------------
@@ -125,3 +136,39 @@ def ocr_searchable_pdf_file(source: str, target: str) -> dict[str, int]:
     partial.write_bytes(result)
     os.replace(partial, out)
     return {"bytes_in": len(data), "bytes_out": len(result)}
+
+
+# --- retention ----------------------------------------------------------------------------
+# One self-rescheduling daily task, as procedures does for its cases: each run queues the next
+# (first, so that a failure never ends the chain); never doubled.
+
+RETENTION_RUN_AT = dt.time(3, 30)
+
+
+def retention_pending() -> bool:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=ocr_retention_daily.module_path, status=TaskResultStatus.READY
+    ).exists()
+
+
+def retention_schedule() -> bool:
+    """Queue tomorrow's 03:30 retention run unless one is waiting; True if queued."""
+    if retention_pending():
+        return False
+    local = timezone.localtime()
+    run_at = timezone.make_aware(
+        dt.datetime.combine(local.date() + dt.timedelta(days=1), RETENTION_RUN_AT)
+    )
+    ocr_retention_daily.using(run_after=run_at).enqueue()
+    return True
+
+
+@background_task(max_attempts=3, backoff_seconds=300)
+def ocr_retention_daily() -> dict[str, int]:
+    """Delete the uploads and page images past ``UKAI_OCR_RETENTION_DAYS``; queue tomorrow's run."""
+    retention_schedule()
+    summary = services.retention_apply()
+    return {"jobs": summary.jobs, "files": summary.files}

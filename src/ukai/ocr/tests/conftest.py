@@ -43,3 +43,20 @@ def template(db: None, template_folder: Path, settings, real_engine: PpOcrV5Engi
     definition = json.loads((template_folder / "template.json").read_text(encoding="utf-8"))
     created, _ = template_import(checked=template_file_check(definition, base_dir=template_folder))
     return created
+
+
+@pytest.fixture(scope="session")
+def inkan_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("inkan-template")
+    samples.inkan_template_write(folder)
+    return folder
+
+
+@pytest.fixture
+def inkan_template(db: None, inkan_folder: Path):
+    """A second active template, the 印鑑登録証明書交付申請書 (same frame as the first)."""
+    from ukai.ocr.services import template_file_check, template_import
+
+    definition = json.loads((inkan_folder / "inkan.json").read_text(encoding="utf-8"))
+    created, _ = template_import(checked=template_file_check(definition, base_dir=inkan_folder))
+    return created
