@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgendaItem, Attendee, Meeting
+from .models import AgendaItem, Attendee, GlossaryEntry, Meeting
 
 
 class MeetingForm(forms.Form):
@@ -141,4 +141,58 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Meeting.Status.choices)
     minutes_format = forms.ChoiceField(
         label=_("会議録の形式"), choices=Meeting.Format.choices, widget=forms.RadioSelect
+    )
+
+
+class BaselineForm(forms.Form):
+    """One meeting type's manual baseline (the service checks 0 < factor ≤ 20)."""
+
+    factor = forms.FloatField(
+        label=_("録音1分あたりの手作業の時間（分）"),
+        help_text=_("0より大きく20以下。例：4.5（1時間の録音の書き起こしに4時間30分）"),
+        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0.1", "max": "20"}),
+        error_messages={
+            "required": _("録音1分あたりの手作業の時間を入力してください。"),
+            "invalid": _("録音1分あたりの手作業の時間は数で入力してください（例：4.5）。"),
+        },
+    )
+    note = forms.CharField(
+        label=_("測り方"),
+        required=False,
+        max_length=2000,
+        help_text=_("例：令和6年度の委員会3回分（計5時間）を職員が書き起こした時間の平均"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class GlossaryEntryForm(forms.Form):
+    wrong = forms.CharField(
+        label=_("誤認識の形"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "音声認識が誤って書く形（例：意義なし）。空にすると、直さずに用語として登録します。"
+        ),
+    )
+    right = forms.CharField(
+        label=_("正しい形"),
+        max_length=100,
+        help_text=_("例：異議なし"),
+        error_messages={"required": _("正しい形を入力してください。")},
+    )
+    category = forms.ChoiceField(label=_("分類"), choices=GlossaryEntry.Category.choices)
+    enabled = forms.BooleanField(label=_("有効（会議録の作成に使う）"), required=False)
+
+
+class GlossaryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSVファイル"),
+        help_text=_(
+            "見出しは「誤認識の形,正しい形,分類,有効」。UTF-8（BOM付きも可）またはShift_JIS（CP932）。"
+        ),
+        error_messages={
+            "required": _("CSVファイルを選んでください。"),
+            "empty": _("ファイルが空です。"),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

@@ -228,3 +228,87 @@ class MinutesVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} v{self.number} ({self.status})"
+
+
+class ManualBaseline(models.Model):
+    """Minutes of manual work per minute of recording for one meeting type (the KPI's
+    denominator; ADR 0098). A type without a row uses ``UKAI_MINUTES_MANUAL_FACTOR``."""
+
+    body = models.CharField(
+        _("会議の種類"), max_length=20, choices=Meeting.Body.choices, unique=True
+    )
+    factor = models.FloatField(_("録音1分あたりの手作業の時間（分）"))
+    note = models.TextField(_("測り方"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(_("設定日時"), auto_now=True)
+
+    class Meta:
+        ordering = ["body"]
+        verbose_name = _("手作業の基準")
+        verbose_name_plural = _("手作業の基準")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(factor__gt=0) & models.Q(factor__lte=20),
+                name="minutes_baseline_factor_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_body_display()}: {self.factor:g}"
+
+
+class GlossaryEntry(models.Model):
+    """A name or council term, and the recognition error corrected into it (ADR 0099).
+
+    ``wrong`` blank: a term only (the summary weighs it); otherwise every ``wrong`` in a
+    transcript becomes ``right`` when the minutes are built.
+    """
+
+    class Category(models.TextChoices):
+        PERSON = "person", _("人名")
+        COUNCIL = "council", _("議会用語")
+        PLACE = "place", _("地名")
+        ORGANISATION = "organisation", _("組織名")
+        OTHER = "other", _("その他")
+
+    wrong = models.CharField(_("誤認識の形"), max_length=100, blank=True)
+    right = models.CharField(_("正しい形"), max_length=100)
+    category = models.CharField(
+        _("分類"), max_length=20, choices=Category.choices, default=Category.COUNCIL
+    )
+    enabled = models.BooleanField(_("有効"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "right", "wrong"]
+        verbose_name = _("用語集の項目")
+        verbose_name_plural = _("用語集")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(right=""), name="minutes_glossary_right_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(wrong=models.F("right")),
+                name="minutes_glossary_not_identical",
+            ),
+            # One right form per wrong form; a term once.
+            models.UniqueConstraint(
+                fields=["wrong"],
+                condition=~models.Q(wrong=""),
+                name="minutes_glossary_unique_wrong",
+            ),
+            models.UniqueConstraint(
+                fields=["right"],
+                condition=models.Q(wrong=""),
+                name="minutes_glossary_unique_term",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wrong} → {self.right}" if self.wrong else self.right

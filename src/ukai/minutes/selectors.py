@@ -9,15 +9,16 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from ukai.core.service import department_list, municipality_current, staff_department_ids
+from ukai.core.service import Role, department_list, municipality_current, staff_department_ids
 
 from .channels import dominant_channel
-from .cleanup import glossary_load, written_style
+from .cleanup import Glossary, written_style
 from .extraction import Finding, findings_extract, sentences
-from .models import Attendee, Meeting, Recording, Segment
+from .glossary import glossary_build
+from .models import Attendee, GlossaryEntry, ManualBaseline, Meeting, Recording, Segment
 
 LOW_PROBABILITY = 0.5
 
@@ -198,7 +199,7 @@ def _summary(paragraphs: list[Paragraph], findings: list[Finding]) -> list[str]:
     if not all_sentences:
         return []
     kept = {f.sentence for f in findings}
-    terms = set(glossary_load().terms)
+    terms = set(glossary_current().terms)
     words = Counter(w for s in all_sentences for w in re.findall(r"[一-龥々ァ-ヶー]{2,}", s))
 
     def score(sentence: str) -> float:
@@ -224,7 +225,7 @@ def _summary(paragraphs: list[Paragraph], findings: list[Finding]) -> list[str]:
 
 def minutes_build(*, meeting: Meeting, minutes_format: str | None = None) -> Minutes:
     """The minutes from the edited transcript: ケバ取り, 整文, speaker headings, sections."""
-    glossary = glossary_load()
+    glossary = glossary_current()
     chosen = minutes_format or meeting.minutes_format
     agenda = list(meeting.agenda_items.all())
     sections: dict[int | None, Section] = {None: Section(title="")}
@@ -268,23 +269,146 @@ def meetings_with_recordings() -> QuerySet[Meeting]:
     )
 
 
+# Roles that set the KPI's manual baselines and edit the city's glossary (ADR 0098, 0099).
+SETTINGS_ROLES = frozenset({Role.ICT, Role.ADMIN, Role.MANAGER})
+
+
+def staff_can_manage_settings(*, staff: Any) -> bool:
+    """ICT staff (情報政策課・PMO), administrators and 所属長 set baselines and the glossary."""
+    return bool(
+        getattr(staff, "is_active", False)
+        and (getattr(staff, "is_superuser", False) or getattr(staff, "role", "") in SETTINGS_ROLES)
+    )
+
+
+def baseline_default() -> float:
+    """The factor of a meeting type without its own baseline (``UKAI_MINUTES_MANUAL_FACTOR``)."""
+    return float(getattr(settings, "UKAI_MINUTES_MANUAL_FACTOR", 4.5))
+
+
+def baseline_factors() -> dict[str, float]:
+    """Minutes of manual work per minute of recording, for every meeting type."""
+    factors = {str(body): baseline_default() for body in Meeting.Body.values}
+    factors.update(dict(ManualBaseline.objects.values_list("body", "factor")))
+    return factors
+
+
+@dataclass(frozen=True)
+class BaselineRow:
+    body: str
+    label: str
+    factor: float
+    baseline: ManualBaseline | None  # None: the setting's default applies
+
+
+def baseline_rows() -> list[BaselineRow]:
+    """Each meeting type with its baseline (or the default), for the baselines page."""
+    stored = {row.body: row for row in ManualBaseline.objects.select_related("set_by")}
+    return [
+        BaselineRow(
+            body=str(body),
+            label=str(label),
+            factor=stored[body].factor if body in stored else baseline_default(),
+            baseline=stored.get(body),
+        )
+        for body, label in Meeting.Body.choices
+    ]
+
+
+@dataclass(frozen=True)
+class TimeRatio:
+    recorded_seconds: float
+    factor: float
+    editing_seconds: float
+
+    @property
+    def manual_seconds(self) -> float:
+        return self.recorded_seconds * self.factor
+
+    @property
+    def ratio(self) -> float:
+        return self.editing_seconds / self.manual_seconds if self.manual_seconds else 0.0
+
+
+def meeting_time_ratio(*, meeting: Meeting) -> TimeRatio:
+    """The meeting's editing time against manual transcription with its type's baseline."""
+    recorded = (
+        meeting.recordings.filter(status=Recording.Status.DONE).aggregate(
+            total=Sum("duration_seconds")
+        )["total"]
+        or 0.0
+    )
+    return TimeRatio(
+        recorded_seconds=recorded,
+        factor=baseline_factors()[meeting.body],
+        editing_seconds=meeting.editing_seconds,
+    )
+
+
+# --- glossary ---------------------------------------------------------------------------
+
+_glossary_cache: dict[str, Any] = {}
+
+
+def _glossary_stamp() -> tuple[int, Any]:
+    """Changes whenever an entry is added, changed, enabled, disabled or deleted."""
+    row = GlossaryEntry.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    return (row["count"], row["latest"])
+
+
+def glossary_current() -> Glossary:
+    """The enabled glossary entries as the correction step uses them.
+
+    Kept in the process and rebuilt when the table's stamp (count, latest change)
+    moves, so every worker and web process sees an edit at its next build.
+    """
+    stamp = _glossary_stamp()
+    if _glossary_cache.get("stamp") != stamp:
+        entries = list(GlossaryEntry.objects.filter(enabled=True).values_list("wrong", "right"))
+        _glossary_cache["glossary"] = glossary_build(
+            terms=sorted({right for _wrong, right in entries}),
+            corrections=[(wrong, right) for wrong, right in entries if wrong],
+        )
+        _glossary_cache["stamp"] = stamp
+    glossary: Glossary = _glossary_cache["glossary"]
+    return glossary
+
+
+def glossary_entry_list(*, category: str = "", query: str = "") -> QuerySet[GlossaryEntry]:
+    entries = GlossaryEntry.objects.select_related("updated_by")
+    if category:
+        entries = entries.filter(category=category)
+    if query:
+        entries = entries.filter(Q(wrong__contains=query) | Q(right__contains=query))
+    return entries
+
+
+def glossary_entry_get(*, entry_id: int) -> GlossaryEntry | None:
+    return GlossaryEntry.objects.filter(pk=entry_id).first()
+
+
 def kpi_minutes_time_ratio(*, as_of: date) -> dict[str, float | str]:
     """Editing time ÷ the time hand transcription takes, over the approved minutes up to ``as_of``."""
     end = timezone.make_aware(datetime.combine(as_of, time.max))
     meetings = Meeting.objects.filter(status=Meeting.Status.APPROVED, approved_at__lte=end)
     editing = meetings.aggregate(total=Sum("editing_seconds"))["total"] or 0.0
-    recorded = (
-        Recording.objects.filter(meeting__in=meetings, status=Recording.Status.DONE).aggregate(
-            total=Sum("duration_seconds")
-        )["total"]
-        or 0.0
+    factors = baseline_factors()
+    recorded_by_body = (
+        Recording.objects.filter(meeting__in=meetings, status=Recording.Status.DONE)
+        .values("meeting__body")
+        .annotate(total=Sum("duration_seconds"))
     )
-    factor = float(getattr(settings, "UKAI_MINUTES_MANUAL_FACTOR", 4.5))
-    baseline = recorded * factor
+    baseline = sum(
+        (row["total"] or 0.0) * factors.get(row["meeting__body"], baseline_default())
+        for row in recorded_by_body
+    )
+    labels = dict(Meeting.Body.choices)
+    per_type = "、".join(f"{labels[body]}{factors[body]:g}倍" for body in Meeting.Body.values)
     return {
         "value": round(editing / baseline, 4) if baseline else 0.0,
         "description": (
             "基準日までに承認された会議録について、文字起こし結果の編集・確認にかかった時間の合計を、"
-            f"手作業で書き起こした場合の時間（録音時間の{factor:g}倍）で割った比。目標は0.25以下。"
+            f"手作業で書き起こした場合の時間（録音時間×会議の種類ごとの基準：{per_type}）で割った比。"
+            "目標は0.25以下。"
         ),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import datetime, timedelta
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from ukai.core.errors import UkaiError
@@ -20,8 +21,19 @@ from . import errors
 from .asr import recording_check, recording_transcribe
 from .base import Segment as AsrSegment
 from .channels import channel_blocks, span_energy
-from .models import AgendaItem, Attendee, Meeting, MinutesVersion, Recording, Segment
-from .selectors import minutes_build, staff_departments
+from .cleanup import GLOSSARY_FILE
+from .glossary import correction_loop, glossary_seed_rows
+from .models import (
+    AgendaItem,
+    Attendee,
+    GlossaryEntry,
+    ManualBaseline,
+    Meeting,
+    MinutesVersion,
+    Recording,
+    Segment,
+)
+from .selectors import minutes_build, staff_can_manage_settings, staff_departments
 
 logger = logging.getLogger(__name__)
 
@@ -427,3 +439,409 @@ def meeting_set_status(
         action="update", obj=meeting, fields=["status"], purpose=f"会議録の状態の変更（{status}）"
     )
     return version
+
+
+# --- manual baselines per meeting type (ADR 0098) ---------------------------------------
+
+BASELINE_MAX = 20.0
+NOTE_MAX = 2000
+
+
+def ensure_settings_staff(staff: Any) -> None:
+    if not staff_can_manage_settings(staff=staff):
+        raise UkaiError(
+            code="minutes_settings_forbidden",
+            message_ja="この設定を変更できるのは、所属長と情報政策課の職員です。",
+            message_en="Only managers and ICT staff can change this setting.",
+            status=403,
+        )
+
+
+@transaction.atomic
+def baseline_set(*, staff: Any, body: str, factor: float, note: str) -> ManualBaseline:
+    """Set a meeting type's minutes of manual work per minute of recording (0 < factor ≤ 20)."""
+    ensure_settings_staff(staff)
+    if body not in Meeting.Body.values:
+        raise UkaiError(
+            code="minutes_baseline_body",
+            message_ja="会議の種類を一覧から選んでください。",
+            message_en="Choose a meeting type from the list.",
+            status=422,
+            field="body",
+        )
+    if not (0 < factor <= BASELINE_MAX):
+        raise UkaiError(
+            code="minutes_baseline_range",
+            message_ja="録音1分あたりの手作業の時間は、0より大きく20以下の数で入力してください（例：4.5）。",
+            message_en="Enter minutes of manual work per minute of recording above 0 and up to 20 (e.g. 4.5).",
+            status=422,
+            field="factor",
+        )
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise UkaiError(
+            code="minutes_baseline_note",
+            message_ja="測り方は2000文字以内で書いてください。",
+            message_en="Keep the note on how it was measured within 2000 characters.",
+            status=422,
+            field="note",
+        )
+    baseline = ManualBaseline.objects.select_for_update().filter(body=body).first()
+    before = f"{baseline.factor:g}" if baseline else "既定値"
+    if baseline is None:
+        baseline = ManualBaseline(body=body)
+    baseline.factor = round(factor, 2)
+    baseline.note = note
+    baseline.set_by = staff
+    baseline.save()
+    audit_log(
+        action="update",
+        obj=baseline,
+        fields=["factor", "note"],
+        purpose=f"会議録の手作業の基準の設定（{body}: {before} → {baseline.factor:g}）",
+    )
+    return baseline
+
+
+@transaction.atomic
+def baseline_reset(*, staff: Any, body: str) -> None:
+    """Let a meeting type use the default factor again (``UKAI_MINUTES_MANUAL_FACTOR``)."""
+    ensure_settings_staff(staff)
+    baseline = ManualBaseline.objects.filter(body=body).first()
+    if baseline is None:
+        return
+    audit_log(
+        action="delete",
+        obj=baseline,
+        fields=["factor", "note"],
+        purpose=f"会議録の手作業の基準を既定値に戻す（{body}: {baseline.factor:g}）",
+    )
+    baseline.delete()
+
+
+# --- glossary (ADR 0099) -----------------------------------------------------------------
+
+GLOSSARY_MAX_LENGTH = 100
+
+
+def _glossary_error(code: str, ja: str, en: str, field: str | None = None) -> UkaiError:
+    return UkaiError(code=code, message_ja=ja, message_en=en, status=422, field=field)
+
+
+def glossary_entry_check(
+    *,
+    wrong: str,
+    right: str,
+    category: str,
+    enabled: bool = True,
+    entry: GlossaryEntry | None = None,
+    others: list[GlossaryEntry] | None = None,
+) -> None:
+    """Refuse an empty right form, a pair that changes nothing, a second entry for the same
+    wrong form (or term), an unknown category, and a correction that loops with others."""
+    if not right:
+        raise _glossary_error(
+            "glossary_empty", "正しい形を入力してください。", "Enter the right form.", "right"
+        )
+    if len(wrong) > GLOSSARY_MAX_LENGTH or len(right) > GLOSSARY_MAX_LENGTH:
+        raise _glossary_error(
+            "glossary_too_long",
+            "誤認識の形と正しい形は100文字以内で入力してください。",
+            "Keep the wrong and right forms within 100 characters.",
+            "right",
+        )
+    if wrong == right:
+        raise _glossary_error(
+            "glossary_identical",
+            "誤認識の形と正しい形が同じです。直す必要のない組は登録できません。",
+            "The wrong and right forms are the same; such a pair corrects nothing.",
+            "wrong",
+        )
+    if category not in GlossaryEntry.Category.values:
+        raise _glossary_error(
+            "glossary_category",
+            "分類を一覧から選んでください。",
+            "Choose a category from the list.",
+            "category",
+        )
+    if others is None:
+        others = list(GlossaryEntry.objects.all())
+    others = [
+        other
+        for other in others
+        if entry is None or (other is not entry and (entry.pk is None or other.pk != entry.pk))
+    ]
+    if wrong and any(other.wrong == wrong for other in others):
+        raise _glossary_error(
+            "glossary_duplicate",
+            f"「{wrong}」を直す項目はすでにあります。その項目を編集してください。",
+            f"An entry already corrects '{wrong}'; edit that entry instead.",
+            "wrong",
+        )
+    if not wrong and any(not other.wrong and other.right == right for other in others):
+        raise _glossary_error(
+            "glossary_duplicate",
+            f"用語「{right}」はすでに登録されています。",
+            f"The term '{right}' is already in the glossary.",
+            "right",
+        )
+    if enabled and wrong:
+        chain = correction_loop(
+            [(other.wrong, other.right) for other in others if other.enabled and other.wrong],
+            (wrong, right),
+        )
+        if chain:
+            steps = " → ".join([chain[0][0], *(pair[1] for pair in chain)])
+            raise _glossary_error(
+                "glossary_loop",
+                f"この項目は他の項目と循環します（{steps}）。直した結果がまた直されてしまいます。",
+                f"This entry loops with others ({steps}): corrected text would be corrected again.",
+                "right",
+            )
+
+
+def _glossary_values(values: dict[str, Any]) -> tuple[str, str, str, bool]:
+    return (
+        str(values.get("wrong") or "").strip(),
+        str(values.get("right") or "").strip(),
+        str(values.get("category") or GlossaryEntry.Category.COUNCIL),
+        bool(values.get("enabled", True)),
+    )
+
+
+@transaction.atomic
+def glossary_entry_create(*, staff: Any, values: dict[str, Any]) -> GlossaryEntry:
+    """Add a glossary entry; the next minutes built use it."""
+    ensure_settings_staff(staff)
+    wrong, right, category, enabled = _glossary_values(values)
+    glossary_entry_check(wrong=wrong, right=right, category=category, enabled=enabled)
+    entry = GlossaryEntry.objects.create(
+        wrong=wrong, right=right, category=category, enabled=enabled, updated_by=staff
+    )
+    audit_log(action="create", obj=entry, purpose="会議録の用語集の追加")
+    return entry
+
+
+@transaction.atomic
+def glossary_entry_update(
+    *, staff: Any, entry: GlossaryEntry, values: dict[str, Any]
+) -> GlossaryEntry:
+    """Change, enable or disable a glossary entry."""
+    ensure_settings_staff(staff)
+    wrong, right, category, enabled = _glossary_values(values)
+    glossary_entry_check(wrong=wrong, right=right, category=category, enabled=enabled, entry=entry)
+    before = str(entry)
+    changed = [
+        name
+        for name, value in (
+            ("wrong", wrong),
+            ("right", right),
+            ("category", category),
+            ("enabled", enabled),
+        )
+        if getattr(entry, name) != value
+    ]
+    entry.wrong, entry.right, entry.category, entry.enabled = wrong, right, category, enabled
+    entry.updated_by = staff
+    entry.save()
+    audit_log(
+        action="update",
+        obj=entry,
+        fields=changed,
+        purpose=f"会議録の用語集の変更（{before}）",
+    )
+    return entry
+
+
+@transaction.atomic
+def glossary_entry_delete(*, staff: Any, entry: GlossaryEntry) -> None:
+    """Delete a glossary entry (the audit log keeps what it was)."""
+    ensure_settings_staff(staff)
+    audit_log(action="delete", obj=entry, purpose=f"会議録の用語集の削除（{entry}）")
+    entry.delete()
+
+
+def glossary_seed(*, data: dict[str, object] | None = None) -> int:
+    """Store the demo glossary (``data/glossary.json``) if the glossary is empty; how many."""
+    if GlossaryEntry.objects.exists():
+        return 0
+    if data is None:
+        data = json.loads(GLOSSARY_FILE.read_text(encoding="utf-8"))
+    rows = glossary_seed_rows(data)
+    GlossaryEntry.objects.bulk_create(
+        GlossaryEntry(wrong=row.wrong, right=row.right, category=row.category) for row in rows
+    )
+    return len(rows)
+
+
+# --- splitting and merging transcript segments ---------------------------------------------
+
+# Indices move through this offset so the (recording, index) unique constraint holds row by
+# row on every database (a recording has far fewer segments).
+_INDEX_SHIFT = 1_000_000
+
+
+_TRAILING = set("、。，．,.！？!?」） 　")
+
+
+def _words_text(words: list[dict[str, Any]]) -> str:
+    return "".join(str(word.get("text", "")) for word in words).strip()
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _words_probability(words: list[dict[str, Any]], default: float) -> float:
+    if not words:
+        return default
+    return round(sum(float(w.get("probability", 1.0)) for w in words) / len(words), 4)
+
+
+def _shift_after(segment: Segment, by: int) -> None:
+    later = Segment.objects.filter(recording_id=segment.recording_id, index__gt=segment.index)
+    later.update(index=models.F("index") + _INDEX_SHIFT)
+    Segment.objects.filter(recording_id=segment.recording_id, index__gte=_INDEX_SHIFT).update(
+        index=models.F("index") - _INDEX_SHIFT + by
+    )
+
+
+def _split_text(segment: Segment, words: list[dict[str, Any]], at_word: int) -> tuple[str, str]:
+    """The text before and after the word ``at_word``: by the words while the text is the
+    recognised one; a corrected text only where it still begins with the words before."""
+    before = _words_text(words[:at_word])
+    after = _words_text(words[at_word:])
+    if _compact(segment.text) == _compact(before + after):
+        return before, after
+    compact_before = _compact(before)
+    seen = ""
+    for position, char in enumerate(segment.text):
+        if seen == compact_before:
+            # Punctuation right after the words stays with the first part (本日は、|委員会を).
+            while position < len(segment.text) and segment.text[position] in _TRAILING:
+                position += 1
+            head, tail = segment.text[:position].strip(), segment.text[position:].strip()
+            if head and tail:
+                return head, tail
+            break
+        if not char.isspace():
+            seen += char
+            if not compact_before.startswith(seen):
+                break
+    raise UkaiError(
+        code="minutes_split_edited",
+        message_ja=(
+            "この発言は文字を修正済みで、選んだ語の位置が修正後の文字の中に見つかりません。"
+            "分けたい位置の前の文字を認識結果と同じにしてから分けてください。"
+        ),
+        message_en=(
+            "This segment's text was corrected and the chosen word cannot be found in it. "
+            "Make the text before the split point match the recognised words, then split."
+        ),
+        status=422,
+    )
+
+
+@transaction.atomic
+def segment_split(*, staff: Any, segment: Segment, at_word: int) -> Segment:
+    """Split a segment before its word ``at_word`` (1 … words − 1); returns the new second part.
+
+    The audio splits at that word's start; speaker and agenda item stay on the first part,
+    the second keeps the speaker (one speaker rarely changes mid-word).
+    """
+    meeting = segment.recording.meeting
+    _ensure_editable(meeting)
+    words = list(segment.words or [])
+    if not 0 < at_word < len(words):
+        raise UkaiError(
+            code="minutes_split_position",
+            message_ja="分ける位置は、発言の2語目から最後の語までの間で選んでください。",
+            message_en="Choose a split point between the second and the last word.",
+            status=422,
+        )
+    at = min(max(float(words[at_word].get("start", segment.start)), segment.start), segment.end)
+    text_before, text_after = _split_text(segment, words, at_word)
+    _shift_after(segment, 1)
+    second = Segment.objects.create(
+        recording_id=segment.recording_id,
+        index=segment.index + 1,
+        start=at,
+        end=segment.end,
+        text=text_after,
+        asr_text=_words_text(words[at_word:]),
+        words=words[at_word:],
+        probability=_words_probability(words[at_word:], segment.probability),
+        speaker=segment.speaker,
+        edited=segment.edited,
+        channel_energy=segment.channel_energy,
+    )
+    segment.end = at
+    segment.text = text_before
+    segment.asr_text = _words_text(words[:at_word])
+    segment.words = words[:at_word]
+    segment.probability = _words_probability(words[:at_word], segment.probability)
+    segment.save()
+    audit_log(
+        action="update",
+        obj=segment,
+        fields=["text", "end"],
+        purpose=f"会議録の文字起こしの分割（{at:.1f}秒で2つに）",
+    )
+    editing_record(meeting=meeting)
+    return second
+
+
+@transaction.atomic
+def segment_merge(*, staff: Any, segment: Segment) -> Segment:
+    """Join a segment with the next one of the same recording; returns the joined segment."""
+    meeting = segment.recording.meeting
+    _ensure_editable(meeting)
+    following = Segment.objects.filter(
+        recording_id=segment.recording_id, index=segment.index + 1
+    ).first()
+    if following is None:
+        raise UkaiError(
+            code="minutes_merge_last",
+            message_ja="この発言の後に、同じ録音の発言がありません。",
+            message_en="No segment of the same recording follows this one.",
+            status=422,
+        )
+    if (
+        segment.speaker_id is not None
+        and following.speaker_id is not None
+        and segment.speaker_id != following.speaker_id
+    ):
+        raise UkaiError(
+            code="minutes_merge_speakers",
+            message_ja="発言者が異なる発言はつなげられません。発言者をそろえてからつなげてください。",
+            message_en="Segments of different speakers cannot be joined; make the speakers the same first.",
+            status=422,
+        )
+    first_length = segment.end - segment.start
+    second_length = following.end - following.start
+    if segment.channel_energy and len(segment.channel_energy) == len(following.channel_energy):
+        total = (first_length + second_length) or 1.0
+        segment.channel_energy = [
+            round((a * first_length + b * second_length) / total, 8)
+            for a, b in zip(segment.channel_energy, following.channel_energy, strict=True)
+        ]
+    words = [*(segment.words or []), *(following.words or [])]
+    segment.end = max(segment.end, following.end)
+    segment.text = f"{segment.text}{following.text}"
+    segment.asr_text = f"{segment.asr_text}{following.asr_text}"
+    segment.words = words
+    segment.probability = _words_probability(words, min(segment.probability, following.probability))
+    segment.speaker_id = segment.speaker_id or following.speaker_id
+    segment.agenda_item_id = segment.agenda_item_id or following.agenda_item_id
+    segment.edited = segment.edited or following.edited
+    following.delete()
+    segment.save()
+    _shift_after(segment, -1)
+    audit_log(
+        action="update",
+        obj=segment,
+        fields=["text", "end"],
+        purpose=f"会議録の文字起こしの結合（{segment.start:.1f}秒からの発言と次の発言）",
+    )
+    editing_record(meeting=meeting)
+    return segment

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -23,8 +24,18 @@ from ukai.core.service import audit_log, staff_required
 from . import selectors, services
 from .errors import warning_message
 from .export import minutes_docx, minutes_pdf
-from .forms import ChannelsForm, MeetingForm, RecordingForm, SegmentForm, StatusForm
-from .models import Meeting
+from .forms import (
+    BaselineForm,
+    ChannelsForm,
+    GlossaryEntryForm,
+    GlossaryImportForm,
+    MeetingForm,
+    RecordingForm,
+    SegmentForm,
+    StatusForm,
+)
+from .glossary_csv import glossary_csv, glossary_import
+from .models import GlossaryEntry, Meeting
 from .tasks import transcription_enqueue_on_commit
 
 
@@ -141,6 +152,7 @@ def _render_detail(
             "max_upload_bytes": settings.UKAI_MINUTES_MAX_UPLOAD_BYTES,
             "can_edit": _can_edit(meeting),
             "department": selectors.department_names().get(meeting.department_code, ""),
+            "time_ratio": selectors.meeting_time_ratio(meeting=meeting),
         },
         status=status,
     )
@@ -254,7 +266,8 @@ def transcript_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     by_channel = {a.channel: a for a in attendees if a.channel}
     channels = selectors.meeting_channels(meeting=meeting)
     rows = []
-    for segment in selectors.segment_list(meeting=meeting):
+    segments = list(selectors.segment_list(meeting=meeting))
+    for position, segment in enumerate(segments):
         form = failed.get(segment.pk) or SegmentForm(
             prefix=f"s{segment.pk}",
             attendees=attendees,
@@ -268,6 +281,12 @@ def transcript_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
         suggestion = selectors.speaker_suggestion(segment, by_channel)
         if suggestion is not None and suggestion.attendee.pk == segment.speaker_id:
             suggestion = None
+        following = segments[position + 1] if position + 1 < len(segments) else None
+        segment.has_next = (  # type: ignore[attr-defined]
+            following is not None
+            and following.recording_id == segment.recording_id
+            and following.index == segment.index + 1
+        )
         rows.append((segment, form, selectors.segment_words(segment), suggestion))
     return render(
         request,
@@ -285,6 +304,47 @@ def transcript_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
         },
         status=400 if failed else 200,
     )
+
+
+def _segment_for_edit(request: HttpRequest, meeting_id: int, segment_id: int) -> Any:
+    meeting = _meeting_or_404(request, meeting_id, edit=True)
+    segment = selectors.segment_get(meeting=meeting, segment_id=segment_id)
+    if segment is None:
+        raise Http404
+    return segment
+
+
+@staff_required
+@require_POST
+def segment_split(request: HttpRequest, meeting_id: int, segment_id: int) -> HttpResponse:
+    """Split a segment before the chosen word (the audio splits at the word's start)."""
+    segment = _segment_for_edit(request, meeting_id, segment_id)
+    url = reverse("minutes_staff:transcript", args=[meeting_id])
+    at_word = request.POST.get("at_word", "")
+    try:
+        services.segment_split(
+            staff=request.user, segment=segment, at_word=int(at_word) if at_word.isdigit() else 0
+        )
+    except UkaiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("発言を2つに分けました。"))
+    return redirect(f"{url}#segment-{segment.pk}")
+
+
+@staff_required
+@require_POST
+def segment_merge(request: HttpRequest, meeting_id: int, segment_id: int) -> HttpResponse:
+    """Join a segment with the next one of the same recording."""
+    segment = _segment_for_edit(request, meeting_id, segment_id)
+    url = reverse("minutes_staff:transcript", args=[meeting_id])
+    try:
+        services.segment_merge(staff=request.user, segment=segment)
+    except UkaiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("次の発言とつなげました。"))
+    return redirect(f"{url}#segment-{segment.pk}")
 
 
 @staff_required
@@ -426,3 +486,216 @@ def minutes_download(request: HttpRequest, meeting_id: int, kind: str) -> HttpRe
         response = HttpResponse(minutes.as_text(), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
+
+
+# --- manual baselines per meeting type (ADR 0098) ---------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def baselines(request: HttpRequest) -> HttpResponse:
+    """Each meeting type's minutes of manual work per minute of recording (the KPI's baseline)."""
+    can_manage = selectors.staff_can_manage_settings(staff=request.user)
+    failed: dict[str, BaselineForm] = {}
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        body = request.POST.get("body", "")
+        if body not in Meeting.Body.values:
+            raise Http404
+        url = reverse("minutes_staff:baselines")
+        if request.POST.get("reset"):
+            services.baseline_reset(staff=request.user, body=body)
+            messages.success(request, _("既定値に戻しました。"))
+            return redirect(f"{url}#baseline-{body}")
+        form = BaselineForm(request.POST, prefix=body)
+        if form.is_valid():
+            try:
+                services.baseline_set(
+                    staff=request.user,
+                    body=body,
+                    factor=form.cleaned_data["factor"],
+                    note=form.cleaned_data["note"],
+                )
+            except UkaiError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("手作業の基準を保存しました。"))
+                return redirect(f"{url}#baseline-{body}")
+        failed[body] = form
+    rows = [
+        (
+            row,
+            failed.get(row.body)
+            or BaselineForm(
+                prefix=row.body,
+                initial={
+                    "factor": row.factor,
+                    "note": row.baseline.note if row.baseline else "",
+                },
+            ),
+        )
+        for row in selectors.baseline_rows()
+    ]
+    return render(
+        request,
+        "minutes/baselines.html",
+        {
+            "rows": rows,
+            "default": selectors.baseline_default(),
+            "can_manage": can_manage,
+            "has_errors": bool(failed),
+            "form": next(iter(failed.values()), None),
+        },
+        status=400 if failed else 200,
+    )
+
+
+# --- glossary (ADR 0099) -----------------------------------------------------------------
+
+
+def _glossary_page(
+    request: HttpRequest,
+    *,
+    form: GlossaryEntryForm | None = None,
+    import_form: GlossaryImportForm | None = None,
+    import_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    category = request.GET.get("category", "")
+    if category not in GlossaryEntry.Category.values:
+        category = ""
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.glossary_entry_list(category=category, query=query), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "minutes/glossary.html",
+        {
+            "page": page,
+            "category": category,
+            "query": query,
+            "categories": GlossaryEntry.Category.choices,
+            "form": form or GlossaryEntryForm(initial={"enabled": True}),
+            "import_form": import_form or GlossaryImportForm(),
+            "import_errors": import_errors or [],
+            "can_manage": selectors.staff_can_manage_settings(staff=request.user),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The city's glossary: list and search; managers and ICT staff add entries."""
+    if request.method == "GET":
+        return _glossary_page(request)
+    if not selectors.staff_can_manage_settings(staff=request.user):
+        raise PermissionDenied
+    form = GlossaryEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = services.glossary_entry_create(staff=request.user, values=form.cleaned_data)
+        except UkaiError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("用語集に「%(entry)s」を追加しました。") % {"entry": entry})
+            return redirect("minutes_staff:glossary")
+    return _glossary_page(request, form=form, status=400)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def glossary_entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    if not selectors.staff_can_manage_settings(staff=request.user):
+        raise PermissionDenied
+    entry = selectors.glossary_entry_get(entry_id=entry_id)
+    if entry is None:
+        raise Http404
+    if request.method == "POST":
+        form = GlossaryEntryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.glossary_entry_update(
+                    staff=request.user, entry=entry, values=form.cleaned_data
+                )
+            except UkaiError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("用語集の項目を保存しました。"))
+                return redirect("minutes_staff:glossary")
+    else:
+        form = GlossaryEntryForm(
+            initial={
+                "wrong": entry.wrong,
+                "right": entry.right,
+                "category": entry.category,
+                "enabled": entry.enabled,
+            }
+        )
+    return render(
+        request,
+        "minutes/glossary_entry.html",
+        {"form": form, "entry": entry},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_POST
+def glossary_entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    if not selectors.staff_can_manage_settings(staff=request.user):
+        raise PermissionDenied
+    entry = selectors.glossary_entry_get(entry_id=entry_id)
+    if entry is None:
+        raise Http404
+    label = str(entry)
+    services.glossary_entry_delete(staff=request.user, entry=entry)
+    messages.success(request, _("用語集から「%(entry)s」を削除しました。") % {"entry": label})
+    return redirect("minutes_staff:glossary")
+
+
+@staff_required
+@require_GET
+def glossary_export(request: HttpRequest) -> HttpResponse:
+    audit_log(
+        action="export", object_type="minutes.glossaryentry", purpose="会議録の用語集のCSV書き出し"
+    )
+    response = HttpResponse(
+        glossary_csv(selectors.glossary_entry_list()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''minutes-glossary.csv"
+    return response
+
+
+@staff_required
+@require_POST
+def glossary_import_view(request: HttpRequest) -> HttpResponse:
+    if not selectors.staff_can_manage_settings(staff=request.user):
+        raise PermissionDenied
+    form = GlossaryImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            result = glossary_import(staff=request.user, data=form.cleaned_data["file"].read())
+        except UkaiError as error:
+            form.add_error("file", error.message)
+        else:
+            if not result.errors:
+                messages.success(
+                    request,
+                    _(
+                        "CSVを取り込みました（追加 %(added)d 件・変更 %(changed)d 件・変更なし %(same)d 件）。"
+                    )
+                    % {"added": result.added, "changed": result.changed, "same": result.unchanged},
+                )
+                return redirect("minutes_staff:glossary")
+            form.add_error(
+                "file",
+                _("取り込めない行があるため、何も変更していません。下の一覧を直してください。"),
+            )
+            return _glossary_page(
+                request, import_form=form, import_errors=result.errors, status=400
+            )
+    return _glossary_page(request, import_form=form, status=400)

@@ -1,4 +1,5 @@
-"""``manage.py minutes_seed``: one demo committee meeting with attendees and agenda (idempotent).
+"""``manage.py minutes_seed``: one demo committee meeting with attendees and agenda, and the
+demo glossary (``data/glossary.json``) when the glossary is empty (idempotent).
 
 No recording is attached: upload one of ``src/ukai/minutes/tests/fixtures/*.ogg`` on the
 meeting's page to see the transcription run (the demo worker must be running).
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ukai.minutes.models import AgendaItem, Attendee, Meeting
+from ukai.minutes.services import glossary_seed
 
 TITLE = "令和7年 第3回 総務委員会（デモ）"
 # The demo manager's department (core's demo data), so signing in as ``manager`` can edit
@@ -59,6 +61,10 @@ class Command(BaseCommand):
             AgendaItem.objects.bulk_create(
                 AgendaItem(meeting=meeting, order=i, title=title) for i, title in enumerate(AGENDA)
             )
+        seeded = glossary_seed()
+        self.stdout.write(
+            f"会議録: 用語集に{seeded}件を登録しました / minutes: {seeded} glossary entries added"
+        )
         self.stdout.write(
             f"会議録: デモの会議を{'登録しました' if created else '確認しました（変更なし）'} "
             f"/ minutes: demo meeting {'created' if created else 'unchanged'}"
