@@ -236,3 +236,16 @@ def answers_from_post(spec: Any, data: QueryDict, *, prefix: str) -> dict[str, A
         if value not in (None, [], ""):
             answers[field_spec.key] = value
     return answers
+
+
+def error_anchor(spec: Any, prefix: str, path: str) -> str:
+    """The id of the input an error at ``path`` belongs to (for the error summary's links)."""
+    parts = path.split(".")
+    fields = {f.key: f for f in spec.fields()}
+    field = fields.get(parts[0])
+    if field is not None and field.type == "group" and len(parts) >= 3:
+        field = next((c for c in field.fields if c.key == parts[2]), None)
+    anchor = "id-" + f"{prefix}{path}".replace(".", "-")
+    if field is not None and field.type == "name" and parts[-1] not in {"name", "kana"}:
+        anchor += "-name"
+    return anchor

@@ -433,6 +433,9 @@ def _form_blocks(visit: Visit, errors: dict[str, list[Any]]) -> list[dict[str, A
                     prefilled=visit.prefilled.get(row["slug"], {}),
                 ),
                 "errors": problems,
+                "problems": [
+                    (e, formfields.error_anchor(spec, f"f{index}-", e.path)) for e in problems
+                ],
                 "spec": spec,
             }
         )

@@ -101,6 +101,9 @@ def test_a_family_moving_in_through_every_page(events: Any, staff_client: Any) -
     assert page.status_code == 422
     assert "確認が必要な項目が1件あります" in page.content.decode()
     assert 'value="電話"' in page.content.decode()
+    # The summary's link leads to the field itself.
+    assert 'href="#id-f0-phone"' in page.content.decode()
+    assert 'id="id-f0-phone"' in page.content.decode()
     visit.refresh_from_db()
     data["revision"] = visit.revision
     response = client.post(reverse("counter:forms", args=[visit.pk]), data)
