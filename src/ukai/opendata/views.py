@@ -435,6 +435,15 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What a multipart body adds to the file: the boundaries and the form's few text fields.
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+def _body_too_large(request: HttpRequest) -> bool:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    return length.isdigit() and int(length) > services.upload_limit_bytes() + MULTIPART_ALLOWANCE
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def staff_upload(request: HttpRequest, name: str) -> HttpResponse:
@@ -446,6 +455,18 @@ def staff_upload(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     resources = list(getattr(dataset, "active_resources", []))
     choices = [(str(r.pk), r.name) for r in resources if r.is_upload]
+    if request.method == "POST" and _body_too_large(request):
+        # Refused from Content-Length, before Django reads (and spools) the body.
+        too_large = (
+            f"ファイルが大きすぎます（上限 {services.upload_limit_text()}）。何も登録していません。 / "
+            f"The file is too large (limit {services.upload_limit_text()}). Nothing was stored."
+        )
+        return render(
+            request,
+            "opendata/staff_upload.html",
+            {"dataset": dataset, "form": UploadForm(resources=choices), "too_large": too_large},
+            status=413,
+        )
     form = UploadForm(request.POST or None, request.FILES or None, resources=choices)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -49,6 +49,24 @@ def test_staff_upload_shows_errors_and_changes_nothing(client, catalog, publishe
     assert not Resource.objects.exists()
 
 
+def test_a_2_gb_upload_is_refused_before_its_body_is_read(client, catalog, publisher):
+    services.dataset_create(data=dataset_data("huge"), staff=None)
+    staff_client_login(client, publisher)
+    # The client claims 2 GB; the page answers from Content-Length without reading the body.
+    response = client.generic(
+        "POST",
+        "/staff/opendata/dataset/huge/upload/",
+        b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(2 * 1024**3),
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert f"ファイルが大きすぎます（上限 {services.upload_limit_text()}）" in page
+    assert "Nothing was stored" in page
+    assert not Resource.objects.exists()
+
+
 def test_staff_pages_need_sign_in_and_membership(client, catalog):
     services.dataset_create(data=dataset_data("xx"), staff=None)
     assert client.get("/staff/opendata/").status_code == 302
