@@ -129,7 +129,9 @@ def test_apply_correct_and_complete_on_a_phone(browser, browser_page, live_serve
     staff.goto("/staff/procedures/")
     assert_accessible(staff)
     staff.get_by_role("link", name=receipt).click()
-    staff.wait_for_load_state()
+    # The attachment's preview loads (and is audited) in its own request: let it finish
+    # before the next write, as the test database is one in-memory SQLite file.
+    staff.wait_for_load_state("networkidle")
     assert_accessible(staff)
     assert staff.get_by_role("img", name="添付ファイル「免許証.png」の画像").is_visible()
     staff.get_by_label("電話番号").check()
@@ -155,6 +157,7 @@ def test_apply_correct_and_complete_on_a_phone(browser, browser_page, live_serve
 
     # Staff complete it; the resident sees 完了.
     staff.reload()
+    staff.wait_for_load_state("networkidle")
     staff.get_by_label("新しい状態").select_option("completed")
     staff.get_by_role("button", name="状態を変更する").click()
     staff.wait_for_load_state()
