@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run a command against PostgreSQL: DATABASE_URL when given, otherwise a
 # throwaway cluster on a Unix socket in a temporary folder, removed afterwards.
+# UKAI_PG_OPTIONS adds server settings (e.g. "-c shared_buffers=1GB" for a benchmark).
 set -euo pipefail
 
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -30,7 +31,7 @@ trap cleanup EXIT
 "${as_owner[@]}" "$bindir/initdb" -D "$workdir/data" -U postgres -A trust -E UTF8 \
   --locale=C.UTF-8 >/dev/null
 "${as_owner[@]}" "$bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w \
-  -o "-k $workdir -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  -o "-k $workdir -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${UKAI_PG_OPTIONS:-}" \
   start >/dev/null
 
 export DATABASE_URL="postgres://postgres@/ukai?host=$workdir"

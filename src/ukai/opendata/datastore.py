@@ -345,7 +345,7 @@ def datastore_search(
     records_format: str = "objects",
 ) -> dict[str, Any]:
     """Rows of the active table with CKAN's semantics: ``filters`` exact, ``q`` full text
-    (every word, as a phrase), ``sort``, ``limit`` (capped at ``rows_max``), ``offset``."""
+    (every word: all its tokens in one row), ``sort``, ``limit`` (capped at ``rows_max``), ``offset``."""
     columns = [sql.Column.from_dict(f) for f in table.fields]
     by_name = {c.name: c for c in columns}
     if limit < 0:

@@ -156,7 +156,7 @@ def row_tokens(cells: Iterable[str]) -> list[str]:
 
 
 def query_terms(q: str) -> list[tuple[list[str], bool]]:
-    """The terms of a ``q`` (split at white space, all must match): (phrase tokens, prefix).
+    """The terms of a ``q`` (split at white space, all must match): (tokens, prefix).
 
     A term of one CJK character is a prefix query (it matches any bigram starting with it,
     or the character alone at the end of a run).
@@ -179,11 +179,18 @@ def query_terms(q: str) -> list[tuple[list[str], bool]]:
     return terms
 
 
+# A word matches a row that holds every one of its tokens. Bigrams never span two cells, and
+# CKAN's own q matches a row holding every word; phrase positions are not checked, so that
+# PostgreSQL answers from its GIN index without rechecking each candidate row (ADR 0024).
+
+
 def _fts5_query(terms: list[tuple[list[str], bool]]) -> str:
     parts = []
     for tokens, prefix in terms:
-        phrase = '"' + " ".join(tokens) + '"'
-        parts.append(phrase + "*" if prefix else phrase)
+        if prefix:
+            parts.append(f'"{tokens[0]}"*')
+        else:
+            parts.append("(" + " AND ".join(f'"{t}"' for t in tokens) + ")")
     return " AND ".join(parts)
 
 
@@ -193,7 +200,7 @@ def _tsquery(terms: list[tuple[list[str], bool]]) -> str:
         if prefix:
             parts.append(f"'{tokens[0]}':*")
         else:
-            parts.append("(" + " <-> ".join(f"'{t}'" for t in tokens) + ")")
+            parts.append("(" + " & ".join(f"'{t}'" for t in tokens) + ")")
     return " & ".join(parts)
 
 
@@ -397,8 +404,7 @@ def table_search(
             and total_estimation_threshold is None
         )
         if window_count and len(search.sort) == 1 and search.sort[0][0] == "_id":
-            # PostgreSQL rechecks every phrase match in the table (GIN keeps no positions):
-            # find the matching ids once, count them, and fetch only the page's rows.
+            # Find the matching ids once, count them, and fetch only the page's rows.
             direction = "DESC" if search.sort[0][1] else "ASC"
             sql = (
                 f"WITH m AS MATERIALIZED (SELECT _id FROM {table}{where}) "  # noqa: S608

@@ -119,8 +119,11 @@ def test_filters_q_sort_fields_and_paging(client, facilities):
     by_people = result(client, facilities, q="公園", sort="人数 desc")
     assert [r["人数"] for r in by_people["records"]] == [12, 0]
     assert by_people["total"] == 2
-    # A phrase does not match fragments from different cells.
+    # A word never matches fragments from different cells (役所 in 名称, 庁舎 in 区分) …
     assert result(client, facilities, q="役所庁舎")["total"] == 0
+    # … and within a cell it needs all its bigrams, as CKAN's q needs every word (ADR 0024).
+    assert [r["_id"] for r in result(client, facilities, q="長良川防災")["records"]] == [5]
+    assert result(client, facilities, q="長良防災")["total"] == 0
     by_people = result(client, facilities, sort="人数 desc", fields="名称,人数")
     assert [r["人数"] for r in by_people["records"]] == [350, 40, 12, 8, 0]
     assert set(by_people["records"][0]) == {"名称", "人数"}
