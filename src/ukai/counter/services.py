@@ -523,7 +523,8 @@ def procedure_form(slug: str) -> tuple[Any, Any, Any] | None:
     form = procedures.form_definition_current(procedure=procedure)
     if form is None:
         return None
-    return procedure, form, procedures.form_spec_parse(form.definition)
+    # Parsed once per process for a published version (the forms page asks for it often).
+    return procedure, form, procedures.form_spec_of(form)
 
 
 def visit_procedures_save(
@@ -637,31 +638,6 @@ def visit_cancel(*, visit: Visit, revision: int, staff: Any) -> Visit:
     return visit
 
 
-def _signature_png(data_url: str) -> bytes:
-    import base64
-
-    prefix = "data:image/png;base64,"
-    if not data_url.startswith(prefix) or len(data_url) > 2_000_000:
-        raise UkaiError(
-            code="signature_invalid",
-            message_ja="署名を読み取れませんでした。もう一度署名してください。",
-            message_en="The signature could not be read. Please sign again.",
-            status=422,
-        )
-    try:
-        data = base64.b64decode(data_url[len(prefix) :], validate=True)
-    except ValueError:
-        data = b""
-    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise UkaiError(
-            code="signature_invalid",
-            message_ja="署名を読み取れませんでした。もう一度署名してください。",
-            message_en="The signature could not be read. Please sign again.",
-            status=422,
-        )
-    return data
-
-
 def visit_finish(
     *, visit: Visit, revision: int, signature: str, signed_on_paper: bool, staff: Any
 ) -> Visit:
@@ -678,7 +654,7 @@ def visit_finish(
             message_en="Have the resident sign on the screen, or confirm they signed the printed forms.",
             status=422,
         )
-    png = _signature_png(signature) if signature else b""
+    png = procedures.signature_png(signature) if signature else b""
     with transaction.atomic():
         visit = _locked(visit, revision)
         if visit.household_number:

@@ -19,7 +19,7 @@ from .draft_handover import (
     draft_by_handover_code,
     draft_submit_at_counter,
 )
-from .formspec import FormSpec, form_spec_parse
+from .formspec import FormSpec, form_spec_of, form_spec_parse
 from .models import Assurance, Case, CaseStatus, Channel, FormDefinition, Procedure
 from .pdf import cases_pdf, cases_pdf_preview
 from .selectors import (
@@ -29,7 +29,7 @@ from .selectors import (
     procedure_by_slug,
     procedure_search,
 )
-from .services import FormAnswersInvalid, Submitted, case_scan_attach
+from .services import FormAnswersInvalid, Submitted, case_scan_attach, signature_png
 from .tasks import case_submit
 from .validation import (
     FieldError,
@@ -65,6 +65,7 @@ __all__ = [
     "form_answers_from_json",
     "form_answers_to_json",
     "form_definition_current",
+    "form_spec_of",
     "form_spec_parse",
     "form_validate",
     "form_value_display",
@@ -75,6 +76,7 @@ __all__ = [
     "kpi_procedures_online",
     "procedure_by_slug",
     "procedure_search",
+    "signature_png",
 ]
 
 

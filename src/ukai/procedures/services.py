@@ -21,7 +21,7 @@ from ukai.core.errors import UkaiError
 from ukai.core.japanese.calendar import business_day_add
 from ukai.core.service import audit_log, rate_limit_count
 
-from .attachments import AttachmentRejected, check_content
+from .attachments import AttachmentRejected, check_content, sniff
 from .attachments import scan as antivirus_scan
 from .formspec import FieldSpec, FormSpec, form_spec_of, form_spec_parse
 from .handover import handover_plugins
@@ -666,27 +666,39 @@ SIGNATURE_PREFIX = "data:image/png;base64,"
 MAX_SIGNATURE_BYTES = 1_000_000
 
 
-def signature_store(*, draft: Draft, field: FieldSpec, data_url: str) -> dict[str, Any]:
-    """A signature drawn on the screen (a PNG from the browser's canvas), kept like an attachment."""
+def signature_png(data_url: str) -> bytes:
+    """The PNG of a signature drawn on the screen (the browser canvas's data URL).
+
+    Raises ``AttachmentRejected`` (``signature_invalid``) for anything that is not one.
+    """
+    invalid = AttachmentRejected(
+        "signature_invalid",
+        "署名を読み取れませんでした。もう一度署名してください。",
+        "The signature could not be read; please sign again.",
+    )
     if (
         not data_url.startswith(SIGNATURE_PREFIX)
         or len(data_url) > MAX_SIGNATURE_BYTES * 4 // 3 + 64
     ):
-        raise AttachmentRejected(
-            "signature_invalid",
-            "署名を読み取れませんでした。もう一度署名してください。",
-            "The signature could not be read; please sign again.",
-        )
+        raise invalid
     try:
         data = base64.b64decode(data_url[len(SIGNATURE_PREFIX) :], validate=True)
     except ValueError as exc:
-        raise AttachmentRejected(
-            "signature_invalid",
-            "署名を読み取れませんでした。もう一度署名してください。",
-            "The signature could not be read; please sign again.",
-        ) from exc
+        raise invalid from exc
+    sniffed = sniff(data[:16])
+    if sniffed is None or sniffed.content_type != "image/png":
+        raise invalid
+    return data
+
+
+def signature_store(*, draft: Draft, field: FieldSpec, data_url: str) -> dict[str, Any]:
+    """A signature drawn on the screen (a PNG from the browser's canvas), kept like an attachment."""
     return _attachment_save(
-        draft=draft, field=field, data=data, name="署名.png", accept=["image/png"]
+        draft=draft,
+        field=field,
+        data=signature_png(data_url),
+        name="署名.png",
+        accept=["image/png"],
     )
 
 
