@@ -594,6 +594,20 @@ def visit_procedures_save(
     return visit
 
 
+def visit_forms_pdf(visit: Visit) -> bytes:
+    """Every selected form as one PDF to print and sign, unsigned (before the cases exist).
+
+    ``FormAnswersInvalid`` if a form does not pass the counter's checks.
+    """
+    items = []
+    for row in visit.procedures:
+        found = procedure_form(row["slug"]) if row.get("selected") else None
+        if found is not None:
+            procedure, form, _spec = found
+            items.append((procedure, form, visit.forms.get(row["slug"], {})))
+    return procedures.cases_pdf_preview(items=items)
+
+
 def visit_forms_check(visit: Visit, forms: dict[str, Any]) -> dict[str, list[Any]]:
     errors: dict[str, list[Any]] = {}
     for slug, answers in forms.items():

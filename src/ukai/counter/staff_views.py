@@ -548,18 +548,8 @@ def sign(request: HttpRequest, visit: Visit) -> HttpResponse:
 def preview_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Every form of the visit as one PDF to print and sign (before the cases exist)."""
     visit = _visit(request, visit_id)
-    items = []
-    for row in visit.procedures:
-        found = services.procedure_form(row["slug"]) if row.get("selected") else None
-        if found is None:
-            continue
-        procedure, form, spec = found
-        # Unsigned: the resident signs the printed forms.
-        answers = visit.forms.get(row["slug"], {})
-        cleaned, _errors = procedures.form_validate(spec, answers, at_counter=True)
-        items.append((procedure, form, procedures.form_answers_to_json(spec, cleaned)))
     try:
-        pdf = procedures.cases_pdf_preview(items=items)
+        pdf = services.visit_forms_pdf(visit)
     except UkaiError as exc:
         messages.error(request, exc.message)
         return redirect("counter:forms", visit_id=visit.pk)
